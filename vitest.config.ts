@@ -1,0 +1,14 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    // README examples import the package by name; in tests that is the source.
+    alias: { stepfold: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+  },
+  test: {
+    include: ["spec/**/*.spec.ts"],
+    reporters: ["default", "./spec/support/summary-reporter.ts"],
+    benchmark: { include: ["spec/bench/**/*.bench.ts"] },
+  },
+});
