@@ -1,0 +1,74 @@
+/**
+ * Small helpers for JSON values that the whole data layer shares: equality, safe object building
+ * and compact text. JSON values here are what `JSON.parse` produces: null, booleans, finite
+ * numbers, strings, arrays and plain objects whose keys are all own properties.
+ */
+
+/** A JSON object: a plain, non-array object whose own enumerable keys are its members. */
+export type JsonObject = Record<string, unknown>;
+
+/** True for a JSON object (not null, not an array). */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Sets an own data property, even for keys such as `__proto__` that a plain assignment would
+ * treat as the prototype setter. Returns the object for chaining.
+ */
+export function setOwn(target: JsonObject, key: string, value: unknown): JsonObject {
+  if (key === "__proto__") {
+    // Only `__proto__` is an accessor on Object.prototype; every other key assigns as data.
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+  return target;
+}
+
+/** Builds a JSON object from key/value pairs; later pairs win, every key stays plain data. */
+export function safeObject(entries: Iterable<readonly [string, unknown]>): JsonObject {
+  const result: JsonObject = {};
+  for (const [key, value] of entries) setOwn(result, key, value);
+  return result;
+}
+
+/**
+ * Deep equality of two JSON values: numbers by value (`1` equals `1.0`, `0` equals `-0`),
+ * arrays element by element, objects by their own keys whatever their order.
+ */
+export function jsonEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEquals(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  for (const key of aKeys) {
+    if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
+    if (!jsonEquals((a as JsonObject)[key], (b as JsonObject)[key])) return false;
+  }
+  return true;
+}
+
+/** Compact JSON text of a JSON value (`{"a":1,"b":[]}`); `null` for a value JSON cannot express. */
+export function stringifyJson(value: unknown): string {
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * A text that is equal for two values exactly when {@link jsonEquals} says they are equal
+ * (object keys sorted), so that sets and maps can group JSON values in linear time.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (isJsonObject(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(",")}}`;
+  }
+  return stringifyJson(value);
+}
