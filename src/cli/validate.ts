@@ -1,0 +1,74 @@
+/** `stepfold validate FILE... [--json]`: checks definition files and reports every problem. */
+import { validate } from "../definition/parse.js";
+import type { Problem } from "../definition/problems.js";
+import { readDefinitionText } from "./definition-file.js";
+import { EXIT_FINDING, EXIT_OK, EXIT_USAGE, type CliIO } from "./io.js";
+
+/** The outcome for one file: its problems, or why it could not be read. */
+export type FileReport =
+  | { readonly file: string; readonly valid: boolean; readonly problems: readonly Problem[] }
+  | { readonly file: string; readonly error: string };
+
+export const VALIDATE_USAGE = `Usage: stepfold validate [--json] FILE...
+
+Checks Amazon States Language definitions (JSON, or YAML for .yaml/.yml files) and lists
+every problem with its JSON pointer. Use - to read standard input.
+
+Exit status: 0 all valid, 1 some definition is invalid, 2 usage error or unreadable file.`;
+
+/** Runs `validate` over the arguments after the command name; returns the exit code. */
+export async function runValidate(args: readonly string[], io: CliIO): Promise<number> {
+  const json = args.includes("--json");
+  const unknown = args.filter((a) => a.startsWith("-") && a !== "-" && a !== "--json");
+  if (args.includes("--help") || args.includes("-h")) {
+    io.stdout(`${VALIDATE_USAGE}\n`);
+    return EXIT_OK;
+  }
+  const files = args.filter((a) => a === "-" || !a.startsWith("-"));
+  if (unknown.length > 0 || files.length === 0) {
+    io.stderr(`${unknown.length > 0 ? `Unknown option: ${unknown[0]}\n` : "No file given.\n"}${VALIDATE_USAGE}\n`);
+    return EXIT_USAGE;
+  }
+
+  const reports: FileReport[] = [];
+  for (const file of files) reports.push(await checkFile(file, io));
+
+  io.stdout(json ? `${JSON.stringify(reports, null, 2)}\n` : formatReports(reports));
+  if (reports.some((r) => "error" in r)) return EXIT_USAGE;
+  return reports.every((r) => "valid" in r && r.valid) ? EXIT_OK : EXIT_FINDING;
+}
+
+async function checkFile(file: string, io: CliIO): Promise<FileReport> {
+  let text: string;
+  try {
+    text = file === "-" ? await io.readStdin() : await io.readFile(file);
+  } catch (error) {
+    return { file, error: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  }
+  const read = readDefinitionText(file, text);
+  const problems = "problem" in read ? [read.problem] : validate(read.definition);
+  return { file, valid: problems.length === 0, problems };
+}
+
+/** The human-readable report: a line per file, then its problems aligned in columns. */
+export function formatReports(reports: readonly FileReport[]): string {
+  const lines: string[] = [];
+  for (const report of reports) {
+    if ("error" in report) {
+      lines.push(`${report.file}: ${report.error}`);
+      continue;
+    }
+    if (report.valid) {
+      lines.push(`${report.file}: valid`);
+      continue;
+    }
+    const count = report.problems.length;
+    lines.push(`${report.file}: ${count} problem${count === 1 ? "" : "s"}`);
+    const width = Math.max(...report.problems.map((p) => (p.pointer || "/").length));
+    const codeWidth = Math.max(...report.problems.map((p) => p.code.length));
+    for (const p of report.problems) {
+      lines.push(`  ${(p.pointer || "/").padEnd(width)}  ${p.code.padEnd(codeWidth)}  ${p.message}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
