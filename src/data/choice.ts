@@ -133,23 +133,23 @@ function compileRule(raw: unknown, at: (string | number)[], problems: ChoiceProb
   const operator = operators[0] as string;
   const spec = OPERATORS.get(operator) as OperatorSpec;
   const operand = rule[operator];
-  const compiled = compileComparison(operator, spec, operand, [...at, operator], problems);
-  if (!variable.ok || !compiled) return undefined;
-  return { ...compiled, variable: variable.value } as ChoiceRule;
+  // An invalid Variable was reported; the operand is still checked so that every problem shows.
+  const compiled = compileTest(operator, spec, operand, variable.ok ? variable.value : undefined, [...at, operator], problems);
+  return variable.ok ? compiled : undefined;
 }
 
-type RuleWithoutVariable = DistributiveOmit<Exclude<ChoiceRule, { kind: "and" | "or" | "not" }>, "variable">;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-function compileComparison(
+/** The data test of one operator (built with `variable` as given; the caller drops it when that is invalid). */
+function compileTest(
   operator: string,
   spec: OperatorSpec,
   operand: unknown,
+  variableOrNothing: CompiledPath | undefined,
   at: (string | number)[],
   problems: ChoiceProblem[],
-): RuleWithoutVariable | undefined {
+): ChoiceRule | undefined {
+  const variable = variableOrNothing as CompiledPath;
   if (spec.test) {
-    return typeof operand === "boolean" ? { kind: "test", test: spec.test, expected: operand } : undefined;
+    return typeof operand === "boolean" ? { kind: "test", variable, test: spec.test, expected: operand } : undefined;
   }
   if (spec.matches) {
     if (typeof operand !== "string") return undefined;
@@ -158,7 +158,7 @@ function compileComparison(
       problems.push({ path: at, message: pattern });
       return undefined;
     }
-    return { kind: "matches", pattern };
+    return { kind: "matches", variable, pattern };
   }
   const family = spec.family as ComparisonFamily;
   const comparison = spec.comparison as Comparison;
@@ -169,16 +169,16 @@ function compileComparison(
       problems.push({ path: at, message: `The value for the field '${operator}' must be a valid JSONPath: ${path.message}` });
       return undefined;
     }
-    return { kind: "compare", operator, family, comparison, operand: { kind: "path", path: path.value } };
+    return { kind: "compare", variable, operator, family, comparison, operand: { kind: "path", path: path.value } };
   }
   if (family === "Timestamp") {
     const epochMillis = typeof operand === "string" ? parseTimestamp(operand) : undefined;
     if (epochMillis === undefined) return undefined; // reported by the schema
-    return { kind: "compare", operator, family, comparison, operand: { kind: "timestamp", text: operand as string, epochMillis } };
+    return { kind: "compare", variable, operator, family, comparison, operand: { kind: "timestamp", text: operand as string, epochMillis } };
   }
   const expectedType = family === "String" ? "string" : family === "Numeric" ? "number" : "boolean";
   if (typeof operand !== expectedType) return undefined; // reported by the schema
-  return { kind: "compare", operator, family, comparison, operand: { kind: "value", value: operand as string | number | boolean } };
+  return { kind: "compare", variable, operator, family, comparison, operand: { kind: "value", value: operand as string | number | boolean } };
 }
 
 /**

@@ -72,3 +72,55 @@ export function canonicalJson(value: unknown): string {
   }
   return stringifyJson(value);
 }
+
+/** Thrown inside {@link copyJsonData} to unwind from any depth; never escapes it. */
+class NotJsonData extends Error {}
+
+/**
+ * A private deep copy of data that should be JSON, made the way `JSON.stringify` + `JSON.parse`
+ * would make it (undefined and function members dropped, `toJSON` honoured, non-finite numbers
+ * become null) but several times faster and with `__proto__` kept as a plain key. Fails, with a
+ * reason, on BigInts and symbols, and on values nested deeper than `maxDepth` (cycles included).
+ */
+export function copyJsonData(value: unknown, maxDepth = 1000): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string } {
+  try {
+    return { ok: true, value: copyValue(value, maxDepth) };
+  } catch (error) {
+    if (error instanceof NotJsonData) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+const isDropped = (value: unknown): boolean => value === undefined || typeof value === "function" || typeof value === "symbol";
+
+function copyValue(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : null;
+    case "object":
+      break;
+    default:
+      throw new NotJsonData(`a ${typeof value} has no JSON form`);
+  }
+  if (value === null) return null;
+  if (depth === 0) throw new NotJsonData("it is cyclic or nested too deeply");
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") return copyValue(toJSON.call(value), depth - 1);
+  if (Array.isArray(value)) {
+    const copy: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      copy[i] = isDropped(item) ? null : copyValue(item, depth - 1);
+    }
+    return copy;
+  }
+  const copy: JsonObject = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as JsonObject)[key];
+    if (!isDropped(item)) setOwn(copy, key, copyValue(item, depth - 1));
+  }
+  return copy;
+}

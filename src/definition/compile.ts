@@ -72,7 +72,8 @@ function compileScope(ctx: Context, raw: Raw, pointer: string): Scope | undefine
   let complete = true;
   for (const [name, stateRaw] of Object.entries(statesRaw)) {
     const statePointer = pointerJoin(pointer, "States", name);
-    const length = [...name].length;
+    // Code points, counted only when the UTF-16 length could exceed the limit.
+    const length = name.length > MAX_NAME_LENGTH ? [...name].length : name.length;
     if (length === 0 || length > MAX_NAME_LENGTH) {
       report(ctx, "INVALID_STATE_NAME", statePointer, `State name must be 1 to ${MAX_NAME_LENGTH} characters long, not ${length}`);
     }
@@ -145,37 +146,37 @@ class StateCompiler {
   }
 
   compile(): State {
-    const common = {
-      name: this.name,
-      pointer: this.pointer,
-      queryLanguage: this.language,
-      ...(typeof this.raw["Comment"] === "string" ? { comment: this.raw["Comment"] } : {}),
-    };
     switch (this.type) {
       case "Pass": {
-        const result = this.language === "JSONPath" && has(this.raw, "Result") ? { result: { value: this.raw["Result"] } } : {};
-        return { ...common, type: "Pass", transition: this.transition(), dataflow: this.dataflow(), ...result };
+        const result = this.language === "JSONPath" && has(this.raw, "Result") ? { value: this.raw["Result"] } : undefined;
+        return { name: this.name, pointer: this.pointer, queryLanguage: this.language, comment: this.stringField("Comment"), type: "Pass", transition: this.transition(), dataflow: this.dataflow(), result };
       }
       case "Task":
-        return this.task(common);
+        return this.task();
       case "Choice":
-        return { ...common, type: "Choice", dataflow: this.dataflow(), choices: this.choices(), ...this.optionalString("Default", "default") };
+        return { name: this.name, pointer: this.pointer, queryLanguage: this.language, comment: this.stringField("Comment"), type: "Choice", dataflow: this.dataflow(), choices: this.choices(), default: this.stringField("Default") };
       case "Wait":
-        return { ...common, type: "Wait", transition: this.transition(), dataflow: this.dataflow(), wait: this.wait() };
+        return { name: this.name, pointer: this.pointer, queryLanguage: this.language, comment: this.stringField("Comment"), type: "Wait", transition: this.transition(), dataflow: this.dataflow(), wait: this.wait() };
       case "Succeed":
-        return { ...common, type: "Succeed", dataflow: this.dataflow() };
+        return { name: this.name, pointer: this.pointer, queryLanguage: this.language, comment: this.stringField("Comment"), type: "Succeed", dataflow: this.dataflow() };
       case "Fail":
         return {
-          ...common,
+          name: this.name,
+          pointer: this.pointer,
+          queryLanguage: this.language,
+          comment: this.stringField("Comment"),
           type: "Fail",
-          ...this.optional("error", this.dynamicString("Error", "ErrorPath")),
-          ...this.optional("cause", this.dynamicString("Cause", "CausePath")),
+          error: this.dynamicString("Error", "ErrorPath"),
+          cause: this.dynamicString("Cause", "CausePath"),
         };
       case "Parallel": {
         const list = Array.isArray(this.raw["Branches"]) ? (this.raw["Branches"] as unknown[]) : [];
         const branches = list.map((branch, index) => compileNestedScope(this.ctx, branch, "branch", this.at("Branches", index)));
         return {
-          ...common,
+          name: this.name,
+          pointer: this.pointer,
+          queryLanguage: this.language,
+          comment: this.stringField("Comment"),
           type: "Parallel",
           transition: this.transition(),
           dataflow: this.dataflow(),
@@ -185,17 +186,13 @@ class StateCompiler {
         };
       }
       case "Map":
-        return this.map(common);
+        return this.map();
     }
   }
 
-  private optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-    return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-  }
-
-  private optionalString<K extends string>(field: string, key: K): { [P in K]?: string } {
+  private stringField(field: string): string | undefined {
     const value = this.raw[field];
-    return this.optional(key, typeof value === "string" ? value : undefined);
+    return typeof value === "string" ? value : undefined;
   }
 
   private transition(): Transition {
@@ -219,35 +216,36 @@ class StateCompiler {
       const scope: JsonataScope = { result: this.producesResult, errorOutput: false };
       return {
         language: "JSONata",
-        ...this.optional("arguments", this.jsonataField("Arguments", NO_STATES_VALUES)),
-        ...this.optional("output", this.jsonataField("Output", scope)),
-        ...this.optional("assign", this.jsonataAssign(this.raw, [], scope)),
+        arguments: this.jsonataField("Arguments", NO_STATES_VALUES),
+        output: this.jsonataField("Output", scope),
+        assign: this.jsonataAssign(this.raw, [], scope),
       };
     }
     return {
       language: "JSONPath",
       inputPath: this.pathOrNull("InputPath"),
-      ...this.optional("parameters", this.type === "Map" ? undefined : this.payloadTemplate("Parameters")),
-      ...this.optional("resultSelector", this.payloadTemplate("ResultSelector")),
+      parameters: this.type === "Map" ? undefined : this.payloadTemplate("Parameters"),
+      resultSelector: this.payloadTemplate("ResultSelector"),
       resultPath: this.resultPath(this.raw, []),
       outputPath: this.pathOrNull("OutputPath"),
-      ...this.optional("assign", this.pathAssign(this.raw, [])),
+      assign: this.pathAssign(this.raw, []),
     };
   }
 
   private pathOrNull(field: string): CompiledPath | null {
     const value = this.raw[field];
     if (value === null) return null;
-    return this.path(value, field, this.at(field), false) ?? ROOT_PATH;
+    return this.path(value, field, [field], false) ?? ROOT_PATH;
   }
 
-  private path(value: unknown, field: string, pointer: string, reference: boolean): CompiledPath | undefined {
+  /** Parses a path field; `at` locates it below the state (the pointer is only built for a problem). */
+  private path(value: unknown, field: string, at: readonly (string | number)[], reference: boolean): CompiledPath | undefined {
     if (value === undefined || typeof value !== "string") return undefined;
     const result = reference ? parseReferencePath(value) : parsePath(value);
     if (result.ok) return result.value;
     this.report(
       "SCHEMA_VALIDATION_FAILED",
-      pointer,
+      this.at(...at),
       `The value for the field '${field}' must be a valid ${reference ? "Reference Path" : "JSONPath"}: ${result.message}`,
     );
     return undefined;
@@ -257,10 +255,9 @@ class StateCompiler {
   private resultPath(raw: Raw, at: (string | number)[]): CompiledPath | null {
     const value = raw["ResultPath"];
     if (value === null) return null;
-    const pointer = this.at(...at, "ResultPath");
-    const path = this.path(value, "ResultPath", pointer, true);
+    const path = this.path(value, "ResultPath", [...at, "ResultPath"], true);
     if (path && path.root !== "input") {
-      this.report("SCHEMA_VALIDATION_FAILED", pointer, "The value for the field 'ResultPath' must start with '$', not refer to the context object or a variable");
+      this.report("SCHEMA_VALIDATION_FAILED", this.at(...at, "ResultPath"), "The value for the field 'ResultPath' must start with '$', not refer to the context object or a variable");
     }
     return path ?? ROOT_PATH;
   }
@@ -330,7 +327,7 @@ class StateCompiler {
       return this.jsonataDynamic(value, field, at);
     }
     if (pathField !== undefined && typeof raw[pathField] === "string") {
-      const path = this.path(raw[pathField], pathField, this.at(...at, pathField), true);
+      const path = this.path(raw[pathField], pathField, [...at, pathField], true);
       return path && { kind: "path", path, field: pathField };
     }
     return undefined;
@@ -356,7 +353,7 @@ class StateCompiler {
     const text = this.raw[pathField];
     if (typeof text !== "string") return undefined;
     if (text.startsWith("$")) {
-      const path = this.path(text, pathField, this.at(pathField), true);
+      const path = this.path(text, pathField, [pathField], true);
       return path && { kind: "path", path, field: pathField };
     }
     const call = parseIntrinsic(text);
@@ -376,7 +373,7 @@ class StateCompiler {
       if (typeof value === "string") {
         timestamp = this.language === "JSONata" && isJsonataString(value) ? this.jsonataDynamic(value, "Timestamp", []) : { kind: "value", value };
       } else {
-        const path = this.path(this.raw["TimestampPath"], "TimestampPath", this.at("TimestampPath"), true);
+        const path = this.path(this.raw["TimestampPath"], "TimestampPath", ["TimestampPath"], true);
         timestamp = path && { kind: "path", path, field: "TimestampPath" };
       }
       return { kind: "timestamp", timestamp: timestamp ?? { kind: "value", value: "" } };
@@ -410,13 +407,13 @@ class StateCompiler {
         this.language === "JSONata"
           ? {
               language: "JSONata",
-              ...this.optional("output", this.jsonataField("Output", errorScope, entry, ["Catch", index])),
-              ...this.optional("assign", this.jsonataAssign(entry, ["Catch", index], errorScope)),
+              output: this.jsonataField("Output", errorScope, entry, ["Catch", index]),
+              assign: this.jsonataAssign(entry, ["Catch", index], errorScope),
             }
           : {
               language: "JSONPath",
               resultPath: this.resultPath(entry, ["Catch", index]),
-              ...this.optional("assign", this.pathAssign(entry, ["Catch", index])),
+              assign: this.pathAssign(entry, ["Catch", index]),
             },
     }));
   }
@@ -457,8 +454,8 @@ class StateCompiler {
           language: "JSONata",
           condition: compiled,
           next,
-          ...this.optional("assign", this.jsonataAssign(entry, at, NO_STATES_VALUES)),
-          ...this.optional("output", this.jsonataField("Output", NO_STATES_VALUES, entry, at)),
+          assign: this.jsonataAssign(entry, at, NO_STATES_VALUES),
+          output: this.jsonataField("Output", NO_STATES_VALUES, entry, at),
         });
         return;
       }
@@ -467,7 +464,7 @@ class StateCompiler {
         for (const problem of rule.problems) this.report("SCHEMA_VALIDATION_FAILED", this.at(...at, ...problem.path), problem.message);
         return;
       }
-      branches.push({ language: "JSONPath", rule: rule.value, next, ...this.optional("assign", this.pathAssign(entry, at)) });
+      branches.push({ language: "JSONPath", rule: rule.value, next, assign: this.pathAssign(entry, at) });
     });
     return branches;
   }
@@ -479,7 +476,7 @@ class StateCompiler {
     return undefined;
   }
 
-  private task(common: { name: string; pointer: string; queryLanguage: QueryLanguage; comment?: string }): State {
+  private task(): State {
     const resourceText = typeof this.raw["Resource"] === "string" ? this.raw["Resource"] : "";
     const resource = readTaskResource(resourceText);
     if (!resource.ok && has(this.raw, "Resource") && typeof this.raw["Resource"] === "string") {
@@ -492,21 +489,24 @@ class StateCompiler {
     }
     const credentials = this.language === "JSONata" ? this.jsonataField("Credentials", NO_STATES_VALUES) : this.payloadTemplate("Credentials");
     return {
-      ...common,
+      name: this.name,
+      pointer: this.pointer,
+      queryLanguage: this.language,
+      comment: this.stringField("Comment"),
       type: "Task",
       transition: this.transition(),
       dataflow: this.dataflow(),
       resource: resourceText,
       pattern: resource.ok ? resource.value.pattern : "request-response",
-      ...this.optional("timeoutSeconds", timeoutSeconds),
-      ...this.optional("heartbeatSeconds", heartbeatSeconds),
-      ...this.optional("credentials", credentials && ({ language: this.language, template: credentials } as ValueTemplate)),
+      timeoutSeconds: timeoutSeconds,
+      heartbeatSeconds: heartbeatSeconds,
+      credentials: credentials && ({ language: this.language, template: credentials } as ValueTemplate),
       retry: this.retry(),
       catch: this.catchers(),
     };
   }
 
-  private map(common: { name: string; pointer: string; queryLanguage: QueryLanguage; comment?: string }): MapState {
+  private map(): MapState {
     const processorField = has(this.raw, "ItemProcessor") ? "ItemProcessor" : "Iterator";
     const processorRaw = this.raw[processorField];
     const config = isObject(processorRaw) && isObject(processorRaw["ProcessorConfig"]) ? processorRaw["ProcessorConfig"] : {};
@@ -527,22 +527,25 @@ class StateCompiler {
 
     const selectorField = has(this.raw, "ItemSelector") ? "ItemSelector" : "Parameters";
     return {
-      ...common,
+      name: this.name,
+      pointer: this.pointer,
+      queryLanguage: this.language,
+      comment: this.stringField("Comment"),
       type: "Map",
       transition: this.transition(),
       dataflow: this.dataflow(),
       items: this.mapItems(),
-      ...this.optional("itemSelector", this.valueTemplate(this.raw, [], selectorField, "ItemSelector")),
+      itemSelector: this.valueTemplate(this.raw, [], selectorField, "ItemSelector"),
       processor: processor ?? { startAt: "", states: new Map(), pointer: this.at(processorField) },
       mode,
-      ...this.optional("executionType", executionType),
+      executionType: executionType,
       maxConcurrency: this.dynamicNumber("MaxConcurrency", "MaxConcurrencyPath") ?? { kind: "value", value: 0 },
-      ...this.optional("toleratedFailureCount", this.dynamicNumber("ToleratedFailureCount", "ToleratedFailureCountPath")),
-      ...this.optional("toleratedFailurePercentage", this.dynamicNumber("ToleratedFailurePercentage", "ToleratedFailurePercentagePath")),
-      ...this.optional("itemReader", this.itemReader()),
-      ...this.optional("itemBatcher", this.itemBatcher()),
-      ...this.optional("resultWriter", this.resultWriter()),
-      ...this.optionalString("Label", "label"),
+      toleratedFailureCount: this.dynamicNumber("ToleratedFailureCount", "ToleratedFailureCountPath"),
+      toleratedFailurePercentage: this.dynamicNumber("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
+      itemReader: this.itemReader(),
+      itemBatcher: this.itemBatcher(),
+      resultWriter: this.resultWriter(),
+      label: this.stringField("Label"),
       retry: this.retry(),
       catch: this.catchers(),
     };
@@ -553,7 +556,7 @@ class StateCompiler {
       const template = this.jsonataField("Items", NO_STATES_VALUES);
       return template ? { kind: "jsonata", template } : { kind: "input" };
     }
-    const path = this.path(this.raw["ItemsPath"], "ItemsPath", this.at("ItemsPath"), true);
+    const path = this.path(this.raw["ItemsPath"], "ItemsPath", ["ItemsPath"], true);
     return path ? { kind: "path", path } : { kind: "input" };
   }
 
@@ -586,9 +589,9 @@ class StateCompiler {
     const maxItems = this.dynamicNumber("MaxItems", "MaxItemsPath", config, ["ItemReader", "ReaderConfig"]);
     return {
       resource,
-      ...this.optional("arguments", this.valueTemplate(raw, ["ItemReader"], "Parameters", "Arguments")),
+      arguments: this.valueTemplate(raw, ["ItemReader"], "Parameters", "Arguments"),
       readerConfig: config,
-      ...this.optional("maxItems", maxItems),
+      maxItems: maxItems,
     };
   }
 
@@ -602,9 +605,9 @@ class StateCompiler {
       this.report("SCHEMA_VALIDATION_FAILED", this.at("ItemBatcher"), "ItemBatcher needs 'MaxItemsPerBatch' or 'MaxInputBytesPerBatch' (or their Path forms)");
     }
     return {
-      ...this.optional("maxItemsPerBatch", maxItemsPerBatch),
-      ...this.optional("maxInputBytesPerBatch", maxInputBytesPerBatch),
-      ...this.optional("batchInput", this.valueTemplate(raw, at, "BatchInput", "BatchInput")),
+      maxItemsPerBatch: maxItemsPerBatch,
+      maxInputBytesPerBatch: maxInputBytesPerBatch,
+      batchInput: this.valueTemplate(raw, at, "BatchInput", "BatchInput"),
     };
   }
 
@@ -622,15 +625,12 @@ class StateCompiler {
     }
     const config = isObject(raw["WriterConfig"]) ? raw["WriterConfig"] : undefined;
     return {
-      ...this.optional("resource", resource),
-      ...this.optional("arguments", this.valueTemplate(raw, at, "Parameters", "Arguments")),
-      ...this.optional(
-        "writerConfig",
-        config && {
-          ...this.optional("transformation", typeof config["Transformation"] === "string" ? config["Transformation"] : undefined),
-          ...this.optional("outputType", typeof config["OutputType"] === "string" ? config["OutputType"] : undefined),
-        },
-      ),
+      resource,
+      arguments: this.valueTemplate(raw, at, "Parameters", "Arguments"),
+      writerConfig: config && {
+        transformation: typeof config["Transformation"] === "string" ? config["Transformation"] : undefined,
+        outputType: typeof config["OutputType"] === "string" ? config["OutputType"] : undefined,
+      },
     };
   }
 }

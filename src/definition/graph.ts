@@ -7,25 +7,26 @@ import { pointerJoin, type Problem } from "./problems.js";
 
 interface Edge {
   readonly target: string;
-  readonly pointer: string;
+  /** Where the transition is written, below the scope (the pointer is only built for a problem). */
+  readonly at: readonly (string | number)[];
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
-/** The transitions a raw state object declares, each with the pointer of its field. */
-function edgesOf(state: Record<string, unknown>, pointer: string): Edge[] {
+/** The transitions a raw state object declares, each with where it is written. */
+function edgesOf(state: Record<string, unknown>, name: string): Edge[] {
   const edges: Edge[] = [];
-  const add = (value: unknown, at: string) => {
-    if (typeof value === "string") edges.push({ target: value, pointer: at });
+  const add = (value: unknown, at: readonly (string | number)[]) => {
+    if (typeof value === "string") edges.push({ target: value, at });
   };
-  add(state["Next"], pointerJoin(pointer, "Next"));
-  add(state["Default"], pointerJoin(pointer, "Default"));
+  add(state["Next"], ["States", name, "Next"]);
+  add(state["Default"], ["States", name, "Default"]);
   for (const list of ["Choices", "Catch"] as const) {
     const entries = state[list];
     if (!Array.isArray(entries)) continue;
     entries.forEach((entry, index) => {
-      if (isObject(entry)) add(entry["Next"], pointerJoin(pointer, list, index, "Next"));
+      if (isObject(entry)) add(entry["Next"], ["States", name, list, index, "Next"]);
     });
   }
   return edges;
@@ -41,7 +42,7 @@ export function checkScopeGraph(scopePointer: string, startAt: unknown, states: 
   const edges = new Map<string, Edge[]>();
   for (const name of names) {
     const state = states[name];
-    edges.set(name, isObject(state) ? edgesOf(state, pointerJoin(scopePointer, "States", name)) : []);
+    edges.set(name, isObject(state) ? edgesOf(state, name) : []);
   }
 
   if (typeof startAt === "string" && !names.has(startAt)) {
@@ -50,7 +51,7 @@ export function checkScopeGraph(scopePointer: string, startAt: unknown, states: 
   for (const list of edges.values()) {
     for (const edge of list) {
       if (!names.has(edge.target)) {
-        problems.push({ code: "MISSING_TRANSITION_TARGET", pointer: edge.pointer, message: `Missing 'Next' target: ${edge.target}` });
+        problems.push({ code: "MISSING_TRANSITION_TARGET", pointer: pointerJoin(scopePointer, ...edge.at), message: `Missing 'Next' target: ${edge.target}` });
       }
     }
   }

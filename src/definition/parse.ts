@@ -2,6 +2,7 @@
  * The two entry points of the definition room: `validate` lists every problem of a definition,
  * `parse` turns a valid one into a Workflow.
  */
+import { copyJsonData } from "../data/json.js";
 import { compileMachine } from "./compile.js";
 import type { Workflow } from "./model.js";
 import { DefinitionError, type Problem } from "./problems.js";
@@ -19,12 +20,12 @@ function readDefinition(definition: unknown): { copy: Record<string, unknown> } 
       return { problem: { code: "INVALID_JSON_DESCRIPTION", pointer: "", message: `The definition is not valid JSON: ${(error as Error).message}` } };
     }
   } else {
-    try {
-      // A JSON round trip gives a private copy (the argument is never touched) of plain data only.
-      copy = JSON.parse(JSON.stringify(definition));
-    } catch (error) {
-      return { problem: { code: "INVALID_JSON_DESCRIPTION", pointer: "", message: `The definition is not JSON data: ${(error as Error).message}` } };
+    // A private copy: the argument is never touched, and later changes to it never reach a Workflow.
+    const copied = copyJsonData(definition);
+    if (!copied.ok) {
+      return { problem: { code: "INVALID_JSON_DESCRIPTION", pointer: "", message: `The definition is not JSON data: ${copied.message}` } };
     }
+    copy = copied.value;
   }
   if (copy === null || typeof copy !== "object" || Array.isArray(copy)) {
     return { problem: { code: "SCHEMA_VALIDATION_FAILED", pointer: "", message: "The definition must be a JSON object" } };

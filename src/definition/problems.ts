@@ -54,7 +54,7 @@ export class DefinitionError extends Error {
 
 /** Escapes one reference token of a JSON pointer (RFC 6901). */
 export const pointerToken = (token: string | number): string =>
-  String(token).replace(/~/g, "~0").replace(/\//g, "~1");
+  typeof token === "number" ? String(token) : /[~/]/.test(token) ? token.replace(/~/g, "~0").replace(/\//g, "~1") : token;
 
 /** Appends tokens to a JSON pointer. */
 export const pointerJoin = (base: string, ...tokens: ReadonlyArray<string | number>): string =>

@@ -466,16 +466,16 @@ function createAjv(): Ajv {
 }
 
 let ajv: Ajv | undefined;
-const validators = new Map<string, ValidateFunction>();
+const validators: Record<QueryLanguage, Partial<Record<ObjectKind, ValidateFunction>>> = { JSONPath: {}, JSONata: {} };
 
 /** The compiled validator for one kind of object in one language, compiled on first use. */
 function validatorFor(kind: ObjectKind, language: QueryLanguage): ValidateFunction {
-  const key = `${kind}/${language}`;
-  let validate = validators.get(key);
+  const cache = validators[language];
+  let validate = cache[kind];
   if (!validate) {
     ajv ??= createAjv();
     validate = ajv.compile(schemaFor(kind, language));
-    validators.set(key, validate);
+    cache[kind] = validate;
   }
   return validate;
 }
