@@ -397,7 +397,7 @@ describe("validate: Parallel and Map", () => {
     expect(validate(single({ Type: "Parallel", Branches: [], End: true }))).toEqual([
       { code: "SCHEMA_VALIDATION_FAILED", pointer: "/States/S/Branches", message: "'Branches' must not be empty" },
     ]);
-    expect(validate(single({ Type: "Parallel", Branches: [{ States: {}, Extra: 1 }], End: true }))).toEqual([
+    expect(validate(single({ Type: "Parallel", Branches: [{ States: { X: { Type: "Succeed" } }, Extra: 1 }], End: true }))).toEqual([
       { code: "SCHEMA_VALIDATION_FAILED", pointer: "/States/S/Branches/0", message: "Field 'Extra' is not supported" },
       { code: "SCHEMA_VALIDATION_FAILED", pointer: "/States/S/Branches/0", message: "These fields are required: [StartAt]" },
     ]);
@@ -579,5 +579,18 @@ describe("validate: paths, templates and variables", () => {
 
   it("treats {% %} strings in JSONPath states as literals", () => {
     expect(validate(single({ Type: "Pass", Parameters: { a: "{% broken (" }, Result: "{% 1 + %}", End: true }))).toEqual([]);
+  });
+});
+
+describe("validate: scopes", () => {
+  it("requires at least one state in every States object", () => {
+    expect(validate({ StartAt: "Nowhere", States: {} })).toEqual([
+      { code: "SCHEMA_VALIDATION_FAILED", pointer: "/States", message: "'States' must not be empty" },
+      { code: "MISSING_TRANSITION_TARGET", pointer: "/StartAt", message: "Missing 'Next' target: Nowhere" },
+    ]);
+    expect(validate(single({ Type: "Parallel", Branches: [{ StartAt: "X", States: {} }], End: true }))).toEqual([
+      { code: "SCHEMA_VALIDATION_FAILED", pointer: "/States/S/Branches/0/States", message: "'States' must not be empty" },
+      { code: "MISSING_TRANSITION_TARGET", pointer: "/States/S/Branches/0/StartAt", message: "Missing 'Next' target: X" },
+    ]);
   });
 });

@@ -23,6 +23,7 @@ const jsonataText: Schema = { type: "string", pattern: "^\\{%[\\s\\S]*%\\}$" };
 const string: Schema = { type: "string" };
 const boolean: Schema = { type: "boolean" };
 const object: Schema = { type: "object" };
+const states: Schema = { type: "object", minProperties: 1 };
 const anything: Schema = {};
 const pathOrNull: Schema = { type: ["string", "null"] };
 const integer = (minimum: number, maximum = MAX_SECONDS): Schema => ({ type: "integer", minimum, maximum });
@@ -397,7 +398,7 @@ function schemaFor(kind: ObjectKind, language: QueryLanguage): Schema {
       return objectSchema(
         {
           StartAt: string,
-          States: object,
+          States: states,
           Comment: string,
           Version: string,
           TimeoutSeconds: integer(1),
@@ -407,12 +408,12 @@ function schemaFor(kind: ObjectKind, language: QueryLanguage): Schema {
         ["States", "StartAt"],
       );
     case "branch":
-      return objectSchema({ StartAt: string, States: object, Comment: string }, language, ["States", "StartAt"]);
+      return objectSchema({ StartAt: string, States: states, Comment: string }, language, ["States", "StartAt"]);
     case "processor":
       return objectSchema(
         {
           StartAt: string,
-          States: object,
+          States: states,
           Comment: string,
           ProcessorConfig: {
             type: "object",
@@ -560,6 +561,7 @@ function describeError(error: ErrorObject, pointer: string): string {
     case "maximum":
       return `${subject} must be at most ${String(params["limit"])}`;
     case "minItems":
+    case "minProperties":
       return `${subject} must not be empty`;
     case "enum":
       return `${subject} must be one of: ${(params["allowedValues"] as unknown[]).map(String).join(", ")}`;

@@ -162,11 +162,7 @@ const SIGNATURE_LIST: readonly IntrinsicSignature[] = [
     required: 1,
     variadic: anyValue("value"),
     returns: "string",
-    check(call) {
-      const split = templateOf(call, undefined);
-      // A malformed literal template is accepted here: AWS reports it only at run time.
-      return split?.ok ? placeholderProblem(split.value.length - 1, call.args.length - 1) : undefined;
-    },
+    // No definition-time check of the template: AWS accepts a malformed one and fails at run time.
     evaluate(args, call) {
       const split = templateOf(call, args[0]);
       if (split === undefined) return fail("The template of States.Format must be a string");
