@@ -224,3 +224,137 @@ export function matchesStringPattern(pattern: StringPattern, text: string): bool
   }
   return true;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------------------------
+
+/** What reading a path gives: its value, or why it selected nothing (the shape of path.ts's PathRead). */
+export type ChoicePathRead = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
+
+/** The outcome of a rule: whether it holds, or the error that stopped the Choice state. */
+export type ChoiceOutcome = { readonly ok: true; readonly value: boolean } | { readonly ok: false; readonly error: string; readonly cause: string };
+
+/**
+ * The error when a rule's Variable (or a `…Path` operand) selects nothing, for every operator but
+ * `IsPresent`. Real AWS executions report `States.Runtime` (which no Catch handles), with the cause
+ * `Invalid path '$.x': The choice state's condition path references an invalid value.`
+ */
+export const CHOICE_PATH_ERROR = "States.Runtime";
+
+/** AWS's cause for a rule path that selects nothing. */
+export function choicePathCause(path: CompiledPath): string {
+  return `Invalid path '${path.source}': The choice state's condition path references an invalid value.`;
+}
+
+const TRUE: ChoiceOutcome = { ok: true, value: true };
+const FALSE: ChoiceOutcome = { ok: true, value: false };
+const outcome = (value: boolean): ChoiceOutcome => (value ? TRUE : FALSE);
+const pathMissing = (path: CompiledPath): ChoiceOutcome => ({ ok: false, error: CHOICE_PATH_ERROR, cause: choicePathCause(path) });
+
+/**
+ * Evaluates a compiled rule; `read` resolves `$`, `$$` and `$name` paths against the state's
+ * effective input, the Context Object and the variables. `And`/`Or` stop at the first rule that
+ * decides them, so later rules are not read. A comparison whose values are not both of the
+ * operator's type is false (no error); String comparisons use UTF-16 code units, Timestamp ones
+ * compare instants of ASL timestamps (a value that is not one makes the comparison false).
+ * `IsPresent` is false on a miss; for every other operator a Variable or `…Path` operand that
+ * selects nothing fails with {@link CHOICE_PATH_ERROR}.
+ */
+export function evaluateChoiceRule(rule: ChoiceRule, read: (path: CompiledPath) => ChoicePathRead): ChoiceOutcome {
+  switch (rule.kind) {
+    case "and":
+      for (const inner of rule.rules) {
+        const result = evaluateChoiceRule(inner, read);
+        if (!result.ok || !result.value) return result;
+      }
+      return TRUE;
+    case "or":
+      for (const inner of rule.rules) {
+        const result = evaluateChoiceRule(inner, read);
+        if (!result.ok || result.value) return result;
+      }
+      return FALSE;
+    case "not": {
+      const result = evaluateChoiceRule(rule.rule, read);
+      return result.ok ? outcome(!result.value) : result;
+    }
+    case "test": {
+      const variable = read(rule.variable);
+      if (!variable.ok) return rule.test === "IsPresent" ? outcome(!rule.expected) : pathMissing(rule.variable);
+      return outcome(passesTypeTest(rule.test, variable.value) === rule.expected);
+    }
+    case "matches": {
+      const variable = read(rule.variable);
+      if (!variable.ok) return pathMissing(rule.variable);
+      return outcome(typeof variable.value === "string" && matchesStringPattern(rule.pattern, variable.value));
+    }
+    case "compare": {
+      const variable = read(rule.variable);
+      if (!variable.ok) return pathMissing(rule.variable);
+      const operand = rule.operand;
+      if (operand.kind === "path") {
+        const other = read(operand.path);
+        if (!other.ok) return pathMissing(operand.path);
+        return outcome(compareValues(rule.family, rule.comparison, variable.value, other.value));
+      }
+      if (operand.kind === "timestamp") {
+        const instant = typeof variable.value === "string" ? parseTimestamp(variable.value) : undefined;
+        return outcome(instant !== undefined && holds(rule.comparison, instant, operand.epochMillis));
+      }
+      return outcome(compareValues(rule.family, rule.comparison, variable.value, operand.value));
+    }
+  }
+}
+
+/** The type tests on a value that exists (IsPresent is then always true). */
+function passesTypeTest(test: TypeTest, value: unknown): boolean {
+  switch (test) {
+    case "IsNull":
+      return value === null;
+    case "IsPresent":
+      return true;
+    case "IsNumeric":
+      return typeof value === "number";
+    case "IsString":
+      return typeof value === "string";
+    case "IsBoolean":
+      return typeof value === "boolean";
+    case "IsTimestamp":
+      return typeof value === "string" && parseTimestamp(value) !== undefined;
+  }
+}
+
+/** Compares two values of one family; false when either is not of the family's type. */
+function compareValues(family: ComparisonFamily, comparison: Comparison, left: unknown, right: unknown): boolean {
+  switch (family) {
+    case "String":
+      return typeof left === "string" && typeof right === "string" && holds(comparison, left, right);
+    case "Numeric":
+      return typeof left === "number" && typeof right === "number" && holds(comparison, left, right);
+    case "Boolean":
+      return typeof left === "boolean" && typeof right === "boolean" && left === right;
+    case "Timestamp": {
+      if (typeof left !== "string" || typeof right !== "string") return false;
+      const leftInstant = parseTimestamp(left);
+      const rightInstant = parseTimestamp(right);
+      return leftInstant !== undefined && rightInstant !== undefined && holds(comparison, leftInstant, rightInstant);
+    }
+  }
+}
+
+/** `left <comparison> right` for two numbers or two strings (strings by UTF-16 code units, as Java's compareTo). */
+function holds<T extends number | string>(comparison: Comparison, left: T, right: T): boolean {
+  switch (comparison) {
+    case "Equals":
+      return left === right;
+    case "LessThan":
+      return left < right;
+    case "GreaterThan":
+      return left > right;
+    case "LessThanEquals":
+      return left <= right;
+    case "GreaterThanEquals":
+      return left >= right;
+  }
+}
