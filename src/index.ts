@@ -31,3 +31,15 @@ export type {
   WaitState,
   Workflow,
 } from "./definition/model.js";
+
+export { resumeExecution as resume, recoverExecution as recover, DEFAULT_LIMITS } from "./execution/drive.js";
+export type { Step, StartOptions } from "./execution/drive.js";
+export { evolve } from "./execution/evolve.js";
+export { CommandRejected, HistoryMismatch } from "./execution/rejections.js";
+export type { CommandRejectionCode } from "./execution/rejections.js";
+export type { Command, CompleteTask, FailTask, Heartbeat, FireTimer, AdvanceTime, StopExecution } from "./execution/commands.js";
+export type { HistoryEvent, HistoryEventType } from "./execution/events.js";
+export type { Execution, ExecutionStatus, Limits, Pending, TimerPurpose } from "./execution/model.js";
+
+export { start, completeTask, failTask, heartbeat, fireTimer, advanceTime, stopExecution } from "./host/commands.js";
+export type { StartInput } from "./host/commands.js";

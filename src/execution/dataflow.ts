@@ -1,0 +1,154 @@
+/**
+ * A state's data, in either query language: its effective input (InputPath + Parameters, or
+ * Arguments), its output (ResultSelector + ResultPath + OutputPath, or Output) and its variable
+ * assignments. Errors come back as values (AWS's error name and cause, plus the JSONata location
+ * when an expression failed), never as exceptions.
+ */
+import { evaluateAssign, evaluateTemplate, placeResult, selectInput, selectOutput, type DataDocuments } from "../data/io.js";
+import { evaluateJsonata, evaluateJsonataTemplate, type JsonataBindings, type JsonataExpression, type JsonataTemplate } from "../data/jsonata.js";
+import type { PayloadTemplate } from "../data/template.js";
+import type { Dataflow, Dynamic } from "../definition/model.js";
+import type { CompiledPath } from "../data/path.js";
+import { readDataPath } from "../data/io.js";
+import { evaluateIntrinsic } from "../data/intrinsics/index.js";
+
+/** An error raised while a state runs: AWS's name and cause; `location` when a JSONata expression failed. */
+export interface Failure {
+  readonly error: string;
+  readonly cause: string;
+  /** Set for JSONata failures, which AWS records in an EvaluationFailed event. */
+  readonly location?: string;
+}
+
+/** A value, or the failure that stopped it. */
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
+
+const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
+const failure = (error: string, cause: string, location?: string): Outcome<never> => ({
+  ok: false,
+  failure: location === undefined ? { error, cause } : { error, cause, location },
+});
+
+/** What a state's expressions may read. */
+export interface StateData {
+  /** The raw state input. */
+  readonly input: unknown;
+  readonly context: Record<string, unknown>;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly random: () => number;
+  /** The time the state runs at, for JSONata's `$now()`. */
+  readonly now: number;
+}
+
+const documents = (data: StateData, input: unknown): DataDocuments => ({ input, context: data.context, variables: data.variables });
+
+function bindings(data: StateData, extra: { result?: unknown; errorOutput?: unknown } = {}): JsonataBindings {
+  return {
+    states: { input: data.input, context: data.context, ...extra },
+    variables: data.variables,
+    random: data.random,
+    now: data.now,
+  };
+}
+
+const fromData = <T>(result: { ok: true; value: T } | { ok: false; error: string; cause: string }): Outcome<T> =>
+  result.ok ? success(result.value) : failure(result.error, result.cause);
+
+const fromJsonata = (result: { ok: true; value: unknown } | { ok: false; error: string; cause: string; location: string }): Outcome<unknown> =>
+  result.ok ? success(result.value) : failure(result.error, result.cause, result.location);
+
+/** Evaluates a payload template against `input` (JSONPath). */
+export function evaluatePayload(template: PayloadTemplate, data: StateData, input: unknown): Outcome<unknown> {
+  return fromData(evaluateTemplate(template, documents(data, input), data.random));
+}
+
+/** Evaluates a JSONata template with `$states` as given. */
+export async function evaluateJsonataValue(template: JsonataTemplate, data: StateData, extra: { result?: unknown; errorOutput?: unknown } = {}): Promise<Outcome<unknown>> {
+  return fromJsonata(await evaluateJsonataTemplate(template, bindings(data, extra)));
+}
+
+/** The effective input: InputPath then Parameters (JSONPath), or Arguments (JSONata; default: the input). */
+export async function effectiveInput(dataflow: Dataflow, data: StateData): Promise<Outcome<unknown>> {
+  if (dataflow.language === "JSONata") {
+    return dataflow.arguments ? evaluateJsonataValue(dataflow.arguments, data) : success(data.input);
+  }
+  const selected = selectInput(dataflow.inputPath, documents(data, data.input));
+  if (!selected.ok) return fromData(selected);
+  return dataflow.parameters ? evaluatePayload(dataflow.parameters, data, selected.value) : success(selected.value);
+}
+
+/** The InputPath selection alone (JSONPath), e.g. for Choice and Wait; the input itself in JSONata. */
+export function selectedInput(dataflow: Dataflow, data: StateData): Outcome<unknown> {
+  return dataflow.language === "JSONata" ? success(data.input) : fromData(selectInput(dataflow.inputPath, documents(data, data.input)));
+}
+
+/** A state's output and the variables it assigns. */
+export interface Shaped {
+  readonly output: unknown;
+  readonly assigned?: Record<string, unknown>;
+}
+
+/**
+ * Shapes a state's output from its result. JSONPath: ResultSelector (when `selectResult`), ResultPath
+ * into the raw input, OutputPath; Assign reads `assignInput` as `$`. JSONata: Output (default: the
+ * result) and Assign, both with `$states.result` when `offerResult`.
+ */
+export async function shapeOutput(
+  dataflow: Dataflow,
+  data: StateData,
+  result: unknown,
+  options: { readonly assignInput: unknown; readonly offerResult: boolean },
+): Promise<Outcome<Shaped>> {
+  if (dataflow.language === "JSONata") {
+    const extra = options.offerResult ? { result } : {};
+    const output = dataflow.output ? await evaluateJsonataValue(dataflow.output, data, extra) : success(result);
+    if (!output.ok) return output;
+    return withAssign(output.value, dataflow.assign ? await evaluateJsonataValue(dataflow.assign, data, extra) : undefined);
+  }
+  const assigned = dataflow.assign ? fromData(evaluateAssign(dataflow.assign, documents(data, options.assignInput), data.random)) : undefined;
+  if (assigned && !assigned.ok) return assigned;
+  let value = result;
+  if (dataflow.resultSelector) {
+    const selected = evaluatePayload(dataflow.resultSelector, data, result);
+    if (!selected.ok) return selected;
+    value = selected.value;
+  }
+  const placed = placeResult(data.input, dataflow.resultPath, value);
+  if (!placed.ok) return fromData(placed);
+  const output = selectOutput(dataflow.outputPath, placed.value, { context: data.context, variables: data.variables });
+  if (!output.ok) return fromData(output);
+  return withAssign(output.value, assigned);
+}
+
+function withAssign(output: unknown, assigned: Outcome<unknown> | undefined): Outcome<Shaped> {
+  if (!assigned) return success({ output });
+  if (!assigned.ok) return assigned;
+  return success({ output, assigned: assigned.value as Record<string, unknown> });
+}
+
+/** Evaluates a Dynamic value: a constant, a Reference Path, an intrinsic call or a JSONata expression. */
+export async function evaluateDynamic<T>(dynamic: Dynamic<T>, data: StateData, pathInput: unknown): Promise<Outcome<unknown>> {
+  switch (dynamic.kind) {
+    case "value":
+      return success(dynamic.value);
+    case "path": {
+      const read = readDataPath(dynamic.path, documents(data, pathInput));
+      return read.ok ? success(read.value) : failure("States.Runtime", pathMissCause(dynamic.path, dynamic.field, pathInput, read.message));
+    }
+    case "intrinsic": {
+      const docs = documents(data, pathInput);
+      const result = evaluateIntrinsic(dynamic.call, { readPath: (path) => readDataPath(path, docs), random: data.random });
+      return result.ok ? success(result.value) : failure(result.error, result.message);
+    }
+    case "jsonata":
+      return fromJsonata(await evaluateJsonata(dynamic.expression as JsonataExpression, dynamic.field, bindings(data)));
+  }
+}
+
+/** AWS's cause for a `…Path` field that reads nothing. */
+export function pathMissCause(path: CompiledPath, field: string, input: unknown, message: string): string {
+  if (field === "ErrorPath" || field === "CausePath") {
+    return `The JSONPath '${path.source}' specified for the field '${field}' could not be found in the input '${JSON.stringify(input)}'`;
+  }
+  return `Invalid path '${path.source}' : ${message}`;
+}

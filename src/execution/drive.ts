@@ -1,0 +1,373 @@
+/**
+ * The three ways to move an execution: `startExecution` (from a workflow and options),
+ * `resumeExecution` (an execution and a command) and `recoverExecution` (a workflow and its event
+ * log). Each returns a Step: what happened, and what the host must do next.
+ */
+import { canonicalJson, copyJsonData } from "../data/json.js";
+import { hashHex } from "../data/hash.js";
+import { parse } from "../definition/parse.js";
+import type { Scope, State, Workflow } from "../definition/model.js";
+import type { Command } from "./commands.js";
+import { Decision, ExecutionOver } from "./decide.js";
+import type { HistoryEvent } from "./events.js";
+import { evolve, pendingWork, ROOT_RUN } from "./evolve.js";
+import type { Execution, Limits, Pending, Run, TaskWork } from "./model.js";
+import { randomCursor, randomUuid, seedRandom } from "./random.js";
+import { CommandRejected, HistoryMismatch } from "./rejections.js";
+import { tableGet, tableValues } from "./table.js";
+
+/** AWS's limits: 256 KiB payloads, 25,000 history events. */
+export const DEFAULT_LIMITS: Limits = { payloadBytes: 262_144, historyEvents: 25_000 };
+
+/** The outcome of a call: the new execution, the events it wrote, and what comes next. */
+export type Step =
+  | {
+      readonly status: "continue";
+      readonly execution: Execution;
+      readonly events: readonly HistoryEvent[];
+      /** The work the host must do: tasks to run and timers to fire, oldest first. */
+      readonly pending: readonly Pending[];
+    }
+  | { readonly status: "succeeded"; readonly execution: Execution; readonly events: readonly HistoryEvent[]; readonly output: unknown }
+  | {
+      readonly status: "failed" | "aborted" | "timed_out";
+      readonly execution: Execution;
+      readonly events: readonly HistoryEvent[];
+      readonly error?: string;
+      readonly cause?: string;
+    };
+
+/** How to start an execution; `at` and `seed` make it reproducible. */
+export interface StartOptions {
+  /** The execution input (default `{}`). */
+  readonly input?: unknown;
+  /** The execution name (default: a UUID drawn from the seed). */
+  readonly name?: string;
+  /** When the execution starts (ISO 8601). */
+  readonly at: string;
+  /** The seed of every random number the execution draws. */
+  readonly seed: number;
+  /** The state machine's ARN (its name is the ARN's last part). */
+  readonly stateMachineArn?: string;
+  readonly roleArn?: string;
+  readonly limits?: Partial<Limits>;
+}
+
+const fingerprints = new WeakMap<Workflow, string>();
+const workflowsByFingerprint = new Map<string, Workflow>();
+const WORKFLOW_CACHE_SIZE = 64;
+
+/** The fingerprint of a workflow: a SHA-256 of its definition with keys sorted. */
+export function fingerprintOf(workflow: Workflow): string {
+  let fingerprint = fingerprints.get(workflow);
+  if (fingerprint === undefined) {
+    fingerprint = hashHex(canonicalJson(workflow.definition), "SHA-256");
+    fingerprints.set(workflow, fingerprint);
+    remember(fingerprint, workflow);
+  }
+  return fingerprint;
+}
+
+function remember(fingerprint: string, workflow: Workflow): void {
+  workflowsByFingerprint.delete(fingerprint);
+  workflowsByFingerprint.set(fingerprint, workflow);
+  if (workflowsByFingerprint.size > WORKFLOW_CACHE_SIZE) {
+    const oldest = workflowsByFingerprint.keys().next().value as string;
+    workflowsByFingerprint.delete(oldest);
+  }
+}
+
+/** The workflow an execution runs: from the cache, or parsed again from the definition it carries. */
+function workflowOf(execution: Execution): Workflow {
+  const cached = workflowsByFingerprint.get(execution.workflow);
+  if (cached) return cached;
+  let workflow: Workflow;
+  try {
+    workflow = parse(execution.definition);
+  } catch {
+    throw new CommandRejected("MALFORMED_EXECUTION", "The execution's definition is not a valid state machine definition");
+  }
+  if (fingerprintOf(workflow) !== execution.workflow) {
+    throw new CommandRejected("MALFORMED_EXECUTION", "The execution's definition does not match its fingerprint");
+  }
+  return workflow;
+}
+
+const isTime = (value: unknown): value is string => typeof value === "string" && !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}T/.test(value);
+const iso = (value: string): string => new Date(Date.parse(value)).toISOString();
+
+/** Starts an execution of `workflow`. */
+export async function startExecution(workflow: Workflow, options: StartOptions): Promise<Step> {
+  if (!isTime(options.at)) throw new CommandRejected("MALFORMED_COMMAND", `'at' must be an ISO 8601 time, not ${JSON.stringify(options.at)}`);
+  if (typeof options.seed !== "number" || !Number.isFinite(options.seed)) throw new CommandRejected("MALFORMED_COMMAND", "'seed' must be a finite number");
+  const copied = copyJsonData(options.input === undefined ? {} : options.input);
+  if (!copied.ok) throw new CommandRejected("MALFORMED_COMMAND", `The input is not JSON data: ${copied.message}`);
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const input = copied.value;
+  if (new TextEncoder().encode(JSON.stringify(input)).length > limits.payloadBytes) {
+    throw new CommandRejected("INPUT_TOO_LARGE", `The input is larger than ${limits.payloadBytes} bytes`);
+  }
+  const at = iso(options.at);
+  const seed = options.seed;
+  const cursor = randomCursor(seedRandom(seed));
+  const name = options.name ?? randomUuid(cursor.next);
+  if (typeof name !== "string" || name.length === 0 || name.length > 80) throw new CommandRejected("MALFORMED_COMMAND", "'name' must be 1 to 80 characters");
+  const stateMachineArn = options.stateMachineArn ?? "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine";
+  const roleArn = options.roleArn ?? "arn:aws:iam::123456789012:role/stepfold";
+  const stateMachineName = stateMachineArn.slice(stateMachineArn.lastIndexOf(":") + 1);
+  const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+  const fingerprint = fingerprintOf(workflow);
+  const started: HistoryEvent = {
+    id: 1,
+    previousEventId: 0,
+    timestamp: at,
+    type: "ExecutionStarted",
+    executionStartedEventDetails: { input, roleArn, stateMachineArn },
+    execution: { id: executionArn, name, input, roleArn, startTime: at, stateMachine: { id: stateMachineArn, name: stateMachineName } },
+    workflow: fingerprint,
+    seed,
+    limits,
+    ...(workflow.timeoutSeconds !== undefined
+      ? { timer: { id: "execution:timeout", until: new Date(Date.parse(at) + workflow.timeoutSeconds * 1000).toISOString() } }
+      : {}),
+    random: cursor.state(),
+  };
+  const execution = evolve(undefined, started, workflow.definition);
+  const decision = new Decision(workflow, execution, at);
+  decision.events.push(started);
+  return run(decision, async () => {
+    decision.enqueueEnter(ROOT_RUN, workflow.root.startAt, input);
+    await decision.drain();
+  });
+}
+
+/** Carries out one command on an execution. */
+export async function resumeExecution(execution: Execution, command: Command): Promise<Step> {
+  if (execution === null || typeof execution !== "object" || execution.format !== "stepfold-execution/1") {
+    throw new CommandRejected("MALFORMED_EXECUTION", "This is not an execution made by stepfold");
+  }
+  if (execution.status !== "RUNNING") throw new CommandRejected("EXECUTION_ENDED", `The execution has already ended (${execution.status})`);
+  if (command === null || typeof command !== "object") throw new CommandRejected("MALFORMED_COMMAND", "A command must be an object");
+  const at = commandTime(execution, command);
+  const workflow = workflowOf(execution);
+  const decision = new Decision(workflow, execution, at);
+  switch (command.type) {
+    case "CompleteTask": {
+      const task = pendingTask(execution, command.id);
+      const output = copyJsonData(command.output);
+      if (!output.ok || output.value === undefined) throw new CommandRejected("MALFORMED_COMMAND", `The task output is not JSON data${output.ok ? "" : `: ${output.message}`}`);
+      return run(decision, () => decision.taskSucceeded(task, output.value).then(() => decision.drain()));
+    }
+    case "FailTask": {
+      const task = pendingTask(execution, command.id);
+      for (const field of ["error", "cause"] as const) {
+        if (command[field] !== undefined && typeof command[field] !== "string") throw new CommandRejected("MALFORMED_COMMAND", `'${field}' must be a string`);
+      }
+      const failure = { ...(command.error !== undefined ? { error: command.error } : {}), ...(command.cause !== undefined ? { cause: command.cause } : {}) };
+      return run(decision, () => decision.taskFailed(task, failure as { error: string; cause: string }).then(() => decision.drain()));
+    }
+    case "Heartbeat": {
+      const task = pendingTask(execution, command.id);
+      if (task.heartbeatSeconds === undefined || task.heartbeatTimer === undefined) return run(decision, async () => {});
+      const heartbeatSeconds = task.heartbeatSeconds;
+      const until = new Date(Date.parse(at) + heartbeatSeconds * 1000).toISOString();
+      return run(decision, async () => {
+        decision.emit({ type: "TaskHeartbeat", ...(task.run === ROOT_RUN ? {} : { run: task.run }), taskId: task.id, timer: { id: `${decision.nextEventId}:heartbeat`, until } });
+      });
+    }
+    case "FireTimer": {
+      const timer = typeof command.id === "string" ? tableGet(execution.timers, command.id) : undefined;
+      if (!timer) throw new CommandRejected("UNKNOWN_TIMER", `No pending timer has the id ${JSON.stringify(command.id)}`);
+      if (command.at === undefined && timer.until > execution.time) decision.setTime(timer.until);
+      return run(decision, () => decision.timerFired(timer).then(() => decision.drain()));
+    }
+    case "AdvanceTime":
+      if (command.at === undefined) throw new CommandRejected("MALFORMED_COMMAND", "AdvanceTime needs 'at'");
+      return run(decision, async () => {
+        // Timers fire one at a time, each at its own time; a firing may set new timers that are due too.
+        for (let due = decision.dueTimers(at); due.length > 0; due = decision.dueTimers(at)) {
+          const timer = due[0] as (typeof due)[number];
+          decision.setTime(timer.until > decision.execution.time ? timer.until : decision.execution.time);
+          await decision.timerFired(timer);
+          await decision.drain();
+        }
+      });
+    case "StopExecution":
+      for (const field of ["error", "cause"] as const) {
+        if (command[field] !== undefined && typeof command[field] !== "string") throw new CommandRejected("MALFORMED_COMMAND", `'${field}' must be a string`);
+      }
+      return run(decision, async () => {
+        decision.abortRun(ROOT_RUN);
+        decision.emit(
+          {
+            type: "ExecutionAborted",
+            executionAbortedEventDetails: {
+              ...(command.error !== undefined ? { error: command.error } : {}),
+              ...(command.cause !== undefined ? { cause: command.cause } : {}),
+            },
+          },
+          0,
+        );
+      });
+    default:
+      throw new CommandRejected("MALFORMED_COMMAND", `Unknown command type ${JSON.stringify((command as { type?: unknown }).type)}`);
+  }
+}
+
+function commandTime(execution: Execution, command: Command): string {
+  const at = command.at;
+  if (at === undefined) return execution.time;
+  if (!isTime(at)) throw new CommandRejected("MALFORMED_COMMAND", `'at' must be an ISO 8601 time, not ${JSON.stringify(at)}`);
+  const normalized = iso(at);
+  if (normalized < execution.time) throw new CommandRejected("TIME_WENT_BACKWARDS", `'at' (${normalized}) is before the execution's latest event (${execution.time})`);
+  return normalized;
+}
+
+/** The pending task with this id or task token. */
+function pendingTask(execution: Execution, id: unknown): TaskWork {
+  if (typeof id !== "string") throw new CommandRejected("MALFORMED_COMMAND", "A task command needs the task's id or token");
+  const task = tableGet(execution.tasks, id) ?? tableValues(execution.tasks).find((t) => t.token === id);
+  if (!task) throw new CommandRejected("UNKNOWN_TASK", `No pending task has the id or token ${JSON.stringify(id)} (never, or it was already answered)`);
+  return task;
+}
+
+async function run(decision: Decision, work: () => Promise<void>): Promise<Step> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof ExecutionOver)) throw error;
+  }
+  return stepOf(decision.execution, decision.events);
+}
+
+/** The Step that describes an execution, with `events` as given. */
+export function stepOf(execution: Execution, events: readonly HistoryEvent[]): Step {
+  const outcome = execution.outcome ?? {};
+  switch (execution.status) {
+    case "RUNNING": {
+      let pending: readonly Pending[] | undefined;
+      // Materialized on first read: a host that follows new events need not pay for the whole list.
+      return Object.defineProperty({ status: "continue", execution, events } as Step, "pending", {
+        enumerable: true,
+        get: () => (pending ??= pendingOf(execution)),
+      });
+    }
+    case "SUCCEEDED":
+      return { status: "succeeded", execution, events, output: "output" in outcome ? outcome.output : null };
+    default: {
+      const status = execution.status === "FAILED" ? "failed" : execution.status === "ABORTED" ? "aborted" : "timed_out";
+      const { error, cause } = outcome as { error?: string; cause?: string };
+      return { status, execution, events, ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
+    }
+  }
+}
+
+/** Every pending task and timer of an execution, oldest first. */
+export function pendingOf(execution: Execution): Pending[] {
+  const { tasks, timers } = pendingWork(execution);
+  const items: { order: number; item: Pending }[] = [];
+  for (const t of tasks) {
+    items.push({
+      order: t.scheduledEventId,
+      item: {
+        kind: "task",
+        id: t.id,
+        state: t.state,
+        resource: t.resource,
+        input: t.input,
+        ...(t.token !== undefined ? { token: t.token } : {}),
+        ...(t.timeoutSeconds !== undefined ? { timeoutSeconds: t.timeoutSeconds } : {}),
+        ...(t.heartbeatSeconds !== undefined ? { heartbeatSeconds: t.heartbeatSeconds } : {}),
+      },
+    });
+  }
+  for (const t of timers) {
+    items.push({ order: t.createdEventId, item: { kind: "timer", id: t.id, ...(t.state !== undefined ? { state: t.state } : {}), until: t.until, purpose: t.purpose } });
+  }
+  return items.sort((a, b) => a.order - b.order).map((entry) => entry.item);
+}
+
+/**
+ * Rebuilds an execution from its event log: the same execution, pending work, status and output
+ * the live run had after its last event. Throws HistoryMismatch, naming the first event that does
+ * not fit, for a log with a gap, an unknown state, an impossible transition or another definition.
+ */
+export function recoverExecution(workflow: Workflow, events: readonly HistoryEvent[]): Step {
+  if (!Array.isArray(events) || events.length === 0) throw new HistoryMismatch(0, "the log is empty (or not a list of events)");
+  const fingerprint = fingerprintOf(workflow);
+  let execution: Execution | undefined;
+  for (const [index, event] of events.entries()) {
+    const id = event !== null && typeof event === "object" && typeof event.id === "number" ? event.id : index + 1;
+    try {
+      if (event === null || typeof event !== "object" || typeof event.type !== "string" || typeof event.timestamp !== "string") {
+        throw new HistoryMismatch(id, "it is not an event (an object with id, type and timestamp)");
+      }
+      if (event.type === "ExecutionStarted" && event.workflow !== fingerprint) {
+        throw new HistoryMismatch(id, "the log was written by another state machine definition");
+      }
+      if (execution) checkFits(workflow, execution, event);
+      execution = evolve(execution, event, workflow.definition);
+    } catch (error) {
+      if (error instanceof HistoryMismatch) throw error;
+      throw new HistoryMismatch(id, `it is malformed (${(error as Error).message})`);
+    }
+  }
+  return stepOf(execution as Execution, events);
+}
+
+/** The scope a run executes, in the workflow. */
+function scopeOf(workflow: Workflow, run: Run): Scope | undefined {
+  if (run.scope.kind === "root") return workflow.root;
+  const owner = workflow.states.get(run.scope.state);
+  if (owner?.type === "Parallel") return owner.branches[run.scope.index];
+  if (owner?.type === "Map") return owner.processor;
+  return undefined;
+}
+
+/** The states a state may go to next. */
+function targetsOf(state: State): string[] {
+  const targets: string[] = [];
+  if ("transition" in state && state.transition.kind === "next") targets.push(state.transition.next);
+  if (state.type === "Choice") {
+    for (const branch of state.choices) targets.push(branch.next);
+    if (state.default !== undefined) targets.push(state.default);
+  }
+  if (state.type === "Task" || state.type === "Parallel" || state.type === "Map") for (const c of state.catch) targets.push(c.next);
+  return targets;
+}
+
+/** Checks that an event is one the workflow allows at this point (evolve checks the rest). */
+function checkFits(workflow: Workflow, execution: Execution, event: HistoryEvent): void {
+  const runId = event.run ?? ROOT_RUN;
+  const run = tableGet(execution.runs, runId);
+  const mismatch = (reason: string): never => {
+    throw new HistoryMismatch(event.id, reason);
+  };
+  if ("stateEnteredEventDetails" in event) {
+    if (!run) return; // evolve reports the unknown run
+    const name = event.stateEnteredEventDetails.name;
+    const state = workflow.states.get(name) ?? mismatch(`the workflow has no state '${name}'`);
+    if (event.type !== `${state.type}StateEntered`) mismatch(`'${name}' is a ${state.type} state, not what ${event.type} reports`);
+    const scope = scopeOf(workflow, run) ?? mismatch(`run '${runId}' has no scope in the workflow`);
+    if (!scope.states.has(name)) mismatch(`state '${name}' is not in the scope of run '${runId}'`);
+    if (!run.state && run.next === undefined && !run.ended && name !== scope.startAt) {
+      mismatch(`run '${runId}' must start at '${scope.startAt}', not '${name}'`);
+    }
+  }
+  if ("stateExitedEventDetails" in event && event.next !== undefined) {
+    const state = workflow.states.get(event.stateExitedEventDetails.name);
+    if (state && !targetsOf(state).includes(event.next)) mismatch(`state '${state.name}' cannot go to '${event.next}'`);
+  }
+  if (event.type === "ParallelStateStarted") {
+    const state = run?.state && workflow.states.get(run.state.name);
+    if (state?.type !== "Parallel" || state.branches.length !== event.branches) mismatch("it does not match the Parallel state's branches");
+  }
+  if (event.type === "MapStateStarted") {
+    const state = run?.state && workflow.states.get(run.state.name);
+    if (state?.type !== "Map") mismatch("the run is not in a Map state");
+  }
+  if (event.type === "TaskScheduled" || event.type === "LambdaFunctionScheduled" || event.type === "ActivityScheduled") {
+    const state = run?.state && workflow.states.get(run.state.name);
+    if (state?.type !== "Task") mismatch("the run is not in a Task state");
+  }
+}

@@ -1,0 +1,530 @@
+/**
+ * `evolve`: applies one event to an execution and returns the new execution. It evaluates nothing
+ * (every evaluated value is in the event) and never changes its arguments; runs are updated with
+ * immer, the large collections through persistent tables. An event that does not fit the
+ * execution is a HistoryMismatch naming it.
+ */
+import { produce, type Draft } from "immer";
+import type { ErrorDetails, HistoryEvent, RetryDecision, TaskTimers, TimerStart } from "./events.js";
+import type { ActiveState, Execution, Run, TaskWork, TimerPurpose, TimerWork } from "./model.js";
+import { seedRandom } from "./random.js";
+import { HistoryMismatch } from "./rejections.js";
+import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Table } from "./table.js";
+
+/** The id of the machine's own run. */
+export const ROOT_RUN = "";
+
+/** The run id of branch `index` of the Parallel started by event `startedEventId`. */
+export const branchRunId = (startedEventId: number, index: number): string => `${startedEventId}.${index}`;
+
+/** The run id of iteration `index` of the Map started by event `startedEventId`. */
+export const iterationRunId = (startedEventId: number, index: number): string => `${startedEventId}.${index}`;
+
+/**
+ * Applies one event. `execution` is undefined before ExecutionStarted, which also takes the
+ * definition the execution runs (kept in the Execution so that `resume` needs nothing else).
+ */
+export function evolve(execution: Execution | undefined, event: HistoryEvent, definition?: Readonly<Record<string, unknown>>): Execution {
+  if (event.type === "ExecutionStarted") {
+    if (execution) throw new HistoryMismatch(event.id, "the execution has already started");
+    return started(event, definition ?? {});
+  }
+  if (!execution) throw new HistoryMismatch(event.id, `the log must begin with ExecutionStarted, not ${event.type}`);
+  if (execution.status !== "RUNNING") throw new HistoryMismatch(event.id, `the execution has already ended (${execution.status})`);
+  if (event.id !== execution.lastEventId + 1) {
+    throw new HistoryMismatch(event.id, `expected event id ${execution.lastEventId + 1}: the log has a gap or is out of order`);
+  }
+  if (event.timestamp < execution.time) throw new HistoryMismatch(event.id, `its timestamp ${event.timestamp} is before ${execution.time}`);
+  const next = new Evolution(execution, event);
+  next.apply();
+  return next.result();
+}
+
+function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, definition: Readonly<Record<string, unknown>>): Execution {
+  const root: Run = { id: ROOT_RUN, scope: { kind: "root" }, variables: {}, lastEventId: event.id };
+  let timers = emptyTable<TimerWork>();
+  if (event.timer) {
+    timers = tableSet(timers, event.timer.id, {
+      id: event.timer.id,
+      purpose: "execution-timeout",
+      until: event.timer.until,
+      createdEventId: event.id,
+    });
+  }
+  return {
+    format: "stepfold-execution/1",
+    workflow: event.workflow,
+    definition,
+    facts: event.execution,
+    status: "RUNNING",
+    time: event.timestamp,
+    lastEventId: event.id,
+    random: event.random ?? seedRandom(event.seed),
+    limits: event.limits,
+    runs: tableSet(emptyTable<Run>(), ROOT_RUN, root),
+    tasks: emptyTable<TaskWork>(),
+    timers,
+  };
+}
+
+/** The working copy for one event: tables are replaced as a whole, runs through immer. */
+class Evolution {
+  private runs: Table<Run>;
+  private tasks: Table<TaskWork>;
+  private timers: Table<TimerWork>;
+  private status: Execution["status"];
+  private outcome: Execution["outcome"];
+
+  constructor(
+    private readonly execution: Execution,
+    private readonly event: HistoryEvent,
+  ) {
+    this.runs = execution.runs;
+    this.tasks = execution.tasks;
+    this.timers = execution.timers;
+    this.status = execution.status;
+    this.outcome = execution.outcome;
+  }
+
+  result(): Execution {
+    const { execution, event } = this;
+    return {
+      ...execution,
+      status: this.status,
+      time: event.timestamp,
+      lastEventId: event.id,
+      random: event.random ?? execution.random,
+      runs: this.runs,
+      tasks: this.tasks,
+      timers: this.timers,
+      ...(this.outcome ? { outcome: this.outcome } : {}),
+    };
+  }
+
+  private fail(reason: string): never {
+    throw new HistoryMismatch(this.event.id, reason);
+  }
+
+  private run(id: string = this.event.run ?? ROOT_RUN): Run {
+    return tableGet(this.runs, id) ?? this.fail(`it belongs to run '${id}', which is not running`);
+  }
+
+  /** Updates a run with an immer recipe; every event of a run moves its `lastEventId`. */
+  private updateRun(id: string, recipe: (draft: Draft<Run>) => void): void {
+    const run = this.run(id);
+    this.runs = tableSet(
+      this.runs,
+      id,
+      produce(run, (draft) => {
+        recipe(draft);
+        draft.lastEventId = this.event.id;
+      }),
+    );
+  }
+
+  /** The state the event's run is in, which must be the state the event names (when it names one). */
+  private activeState(name?: string): ActiveState {
+    const run = this.run();
+    const state = run.state ?? this.fail(`run '${run.id}' has no state running`);
+    if (name !== undefined && state.name !== name) this.fail(`run '${run.id}' is in state '${state.name}', not '${name}'`);
+    return state;
+  }
+
+  private addTimer(start: TimerStart, purpose: TimerPurpose, extra: { run?: string; state?: string; task?: string }): void {
+    if (tableGet(this.timers, start.id)) this.fail(`timer '${start.id}' already exists`);
+    this.timers = tableSet(this.timers, start.id, { id: start.id, purpose, until: start.until, createdEventId: this.event.id, ...extra });
+  }
+
+  private removeTimer(id: string | undefined): void {
+    if (id !== undefined) this.timers = tableDelete(this.timers, id);
+  }
+
+  private removeTask(task: TaskWork): void {
+    this.tasks = tableDelete(this.tasks, task.id);
+    this.removeTimer(task.timeoutTimer);
+    this.removeTimer(task.heartbeatTimer);
+  }
+
+  private task(taskId: string): TaskWork {
+    const task = tableGet(this.tasks, taskId) ?? this.fail(`task '${taskId}' is not pending`);
+    if (task.run !== (this.event.run ?? ROOT_RUN)) this.fail(`task '${taskId}' belongs to run '${task.run}'`);
+    return task;
+  }
+
+  /** Ends the wait of a state that was waiting for a timer (the timer has fired, or the state is left). */
+  private clearWaiting(state: ActiveState): void {
+    if (state.work.kind === "wait" || state.work.kind === "retry") this.removeTimer(state.work.timerId);
+    if (state.work.kind === "task") {
+      const task = tableGet(this.tasks, state.work.taskId);
+      if (task) this.removeTask(task);
+    }
+  }
+
+  /** Removes a run, and everything it and its descendants still wait for. */
+  private removeRunTree(id: string): void {
+    const run = tableGet(this.runs, id);
+    if (!run) return;
+    if (run.state) {
+      this.clearWaiting(run.state);
+      const work = run.state.work;
+      if (work.kind === "parallel") for (const branch of work.branches) this.removeRunTree(branch);
+      if (work.kind === "map") {
+        for (let i = 0; i < work.nextIndex; i++) this.removeRunTree(iterationRunId(work.startedEventId, i));
+      }
+    }
+    this.runs = tableDelete(this.runs, id);
+  }
+
+  /** A failure that may lead to a retry: the state waits for the retry timer. */
+  private failed(retry: RetryDecision | undefined): void {
+    const run = this.run();
+    const state = this.activeState();
+    this.updateRun(run.id, (draft) => {
+      const active = draft.state as Draft<ActiveState>;
+      if (retry) {
+        active.retryCount = retry.retryCount;
+        while (active.retriers.length <= retry.retrier) active.retriers.push(0);
+        active.retriers[retry.retrier] = (active.retriers[retry.retrier] ?? 0) + 1;
+        active.work = { kind: "retry", timerId: retry.timer.id };
+      } else {
+        active.work = { kind: "none" };
+      }
+    });
+    if (retry) this.addTimer(retry.timer, "retry", { run: run.id, state: state.name });
+  }
+
+  private startTaskTimers(task: TaskWork, timers: TaskTimers | undefined): void {
+    if (!timers) return;
+    const base = { run: task.run, state: task.state, task: task.id };
+    if (timers.timeout) this.addTimer(timers.timeout, "task-timeout", base);
+    if (timers.heartbeat) this.addTimer(timers.heartbeat, "heartbeat-timeout", base);
+    this.tasks = tableSet(this.tasks, task.id, {
+      ...task,
+      ...(timers.timeout ? { timeoutTimer: timers.timeout.id } : {}),
+      ...(timers.heartbeat ? { heartbeatTimer: timers.heartbeat.id } : {}),
+    });
+  }
+
+  private schedule(taskId: string, resource: string, input: unknown, extra: Partial<TaskWork>): void {
+    const run = this.run();
+    const state = this.activeState();
+    if (tableGet(this.tasks, taskId)) this.fail(`task '${taskId}' is already pending`);
+    this.clearWaiting(state);
+    this.tasks = tableSet(this.tasks, taskId, {
+      id: taskId,
+      run: run.id,
+      state: state.name,
+      resource,
+      input,
+      scheduledEventId: this.event.id,
+      ...extra,
+    });
+    this.updateRun(run.id, (draft) => {
+      (draft.state as Draft<ActiveState>).work = { kind: "task", taskId };
+    });
+  }
+
+  private taskResult(taskId: string, result: unknown): void {
+    const task = this.task(taskId);
+    this.removeTask(task);
+    this.updateRun(task.run, (draft) => {
+      (draft.state as Draft<ActiveState>).work = { kind: "done", result: result as Draft<unknown> };
+    });
+  }
+
+  private taskFailure(taskId: string, retry: RetryDecision | undefined): void {
+    this.removeTask(this.task(taskId));
+    this.failed(retry);
+  }
+
+  private ended(outcome: NonNullable<Execution["outcome"]>, status: Execution["status"]): void {
+    if (this.event.run !== undefined) this.fail(`${this.event.type} must not belong to a run`);
+    this.status = status;
+    this.outcome = outcome;
+    this.runs = emptyTable();
+    this.tasks = emptyTable();
+    this.timers = emptyTable();
+  }
+
+  apply(): void {
+    const event = this.event;
+    switch (event.type) {
+      case "ExecutionStarted":
+        return this.fail("the execution has already started");
+      case "ExecutionSucceeded":
+        return this.ended({ output: event.executionSucceededEventDetails.output }, "SUCCEEDED");
+      case "ExecutionFailed":
+        return this.ended(errorOf(event.executionFailedEventDetails), "FAILED");
+      case "ExecutionAborted":
+        return this.ended(errorOf(event.executionAbortedEventDetails), "ABORTED");
+      case "ExecutionTimedOut":
+        return this.ended(errorOf(event.executionTimedOutEventDetails), "TIMED_OUT");
+
+      case "PassStateEntered":
+      case "TaskStateEntered":
+      case "ChoiceStateEntered":
+      case "WaitStateEntered":
+      case "SucceedStateEntered":
+      case "FailStateEntered":
+      case "ParallelStateEntered":
+      case "MapStateEntered": {
+        const run = this.run();
+        const { name, input } = event.stateEnteredEventDetails;
+        if (run.state) this.fail(`run '${run.id}' is still in state '${run.state.name}'`);
+        if (run.ended) this.fail(`run '${run.id}' has already ended`);
+        if (run.next !== undefined && run.next !== name) this.fail(`run '${run.id}' goes to '${run.next}', not '${name}'`);
+        const timer = event.timer;
+        this.updateRun(run.id, (draft) => {
+          delete draft.next;
+          draft.state = {
+            name,
+            enteredEventId: event.id,
+            enteredTime: event.timestamp,
+            input: input as Draft<unknown>,
+            retryCount: 0,
+            retriers: [],
+            work: timer ? { kind: "wait", timerId: timer.id } : { kind: "none" },
+          };
+        });
+        if (timer) this.addTimer(timer, "wait", { run: run.id, state: name });
+        return;
+      }
+
+      case "PassStateExited":
+      case "TaskStateExited":
+      case "ChoiceStateExited":
+      case "WaitStateExited":
+      case "SucceedStateExited":
+      case "ParallelStateExited":
+      case "MapStateExited": {
+        const { name, output, assignedVariables } = event.stateExitedEventDetails;
+        const state = this.activeState(name);
+        this.clearWaiting(state);
+        this.updateRun(this.run().id, (draft) => {
+          delete draft.state;
+          if (assignedVariables) Object.assign(draft.variables, assignedVariables);
+          if (event.next !== undefined) draft.next = event.next;
+          else draft.ended = { output: output as Draft<unknown> };
+        });
+        return;
+      }
+
+      case "TaskStateAborted":
+      case "WaitStateAborted":
+      case "ParallelStateAborted":
+      case "MapStateAborted": {
+        const run = this.run();
+        const state = this.activeState();
+        this.clearWaiting(state);
+        const work = state.work;
+        if (work.kind === "parallel") for (const branch of work.branches) this.removeRunTree(branch);
+        if (work.kind === "map") for (let i = 0; i < work.nextIndex; i++) this.removeRunTree(iterationRunId(work.startedEventId, i));
+        this.updateRun(run.id, (draft) => {
+          delete draft.state;
+          draft.ended = { error: "States.Aborted" };
+        });
+        return;
+      }
+
+      case "TaskScheduled": {
+        const details = event.taskScheduledEventDetails;
+        return this.schedule(event.taskId, event.resourceArn, details.parameters, {
+          resourceType: details.resourceType,
+          resourceName: details.resource,
+          ...(event.token !== undefined ? { token: event.token } : {}),
+          ...(details.timeoutInSeconds !== undefined ? { timeoutSeconds: details.timeoutInSeconds } : {}),
+          ...(details.heartbeatInSeconds !== undefined ? { heartbeatSeconds: details.heartbeatInSeconds } : {}),
+        });
+      }
+      case "LambdaFunctionScheduled": {
+        const details = event.lambdaFunctionScheduledEventDetails;
+        return this.schedule(event.taskId, details.resource, details.input, {
+          ...(details.timeoutInSeconds !== undefined ? { timeoutSeconds: details.timeoutInSeconds } : {}),
+        });
+      }
+      case "ActivityScheduled": {
+        const details = event.activityScheduledEventDetails;
+        return this.schedule(event.taskId, details.resource, details.input, {
+          token: event.token,
+          ...(details.timeoutInSeconds !== undefined ? { timeoutSeconds: details.timeoutInSeconds } : {}),
+          ...(details.heartbeatInSeconds !== undefined ? { heartbeatSeconds: details.heartbeatInSeconds } : {}),
+        });
+      }
+      case "TaskStarted":
+      case "LambdaFunctionStarted":
+      case "ActivityStarted":
+        this.startTaskTimers(this.task(event.taskId), event.timers);
+        return this.touchRun();
+      case "TaskSubmitted":
+        this.task(event.taskId);
+        return this.touchRun();
+      case "TaskHeartbeat": {
+        const task = this.task(event.taskId);
+        const timer = task.heartbeatTimer !== undefined ? tableGet(this.timers, task.heartbeatTimer) : undefined;
+        if (!timer) this.fail(`task '${task.id}' has no heartbeat timer`);
+        this.removeTimer(timer.id);
+        this.addTimer(event.timer, "heartbeat-timeout", { run: task.run, state: task.state, task: task.id });
+        this.tasks = tableSet(this.tasks, task.id, { ...task, heartbeatTimer: event.timer.id });
+        return;
+      }
+      case "TaskSucceeded":
+        return this.taskResult(event.taskId, event.taskSucceededEventDetails.output);
+      case "LambdaFunctionSucceeded":
+        return this.taskResult(event.taskId, event.lambdaFunctionSucceededEventDetails.output);
+      case "ActivitySucceeded":
+        return this.taskResult(event.taskId, event.activitySucceededEventDetails.output);
+      case "TaskFailed":
+      case "TaskTimedOut":
+      case "LambdaFunctionFailed":
+      case "LambdaFunctionTimedOut":
+      case "ActivityFailed":
+      case "ActivityTimedOut":
+        return this.taskFailure(event.taskId, event.retry);
+
+      case "EvaluationFailed":
+        this.activeState();
+        return this.failed(event.retry);
+
+      case "ParallelStateStarted": {
+        const run = this.run();
+        const state = this.activeState();
+        this.clearWaiting(state);
+        const branches = Array.from({ length: event.branches }, (_, i) => branchRunId(event.id, i));
+        this.updateRun(run.id, (draft) => {
+          (draft.state as Draft<ActiveState>).work = { kind: "parallel", branches, running: branches.length };
+        });
+        branches.forEach((id, index) => {
+          this.runs = tableSet(this.runs, id, {
+            id,
+            parent: run.id,
+            scope: { kind: "branch", state: state.name, index },
+            variables: {},
+            lastEventId: event.id,
+          });
+        });
+        return;
+      }
+      case "ParallelStateSucceeded": {
+        const state = this.activeState();
+        if (state.work.kind !== "parallel") this.fail(`state '${state.name}' is not running branches`);
+        const outputs = state.work.branches.map((id) => {
+          const branch = this.run(id);
+          if (!branch.ended || !("output" in branch.ended)) this.fail(`branch run '${id}' has not succeeded`);
+          return branch.ended.output;
+        });
+        for (const id of state.work.branches) this.runs = tableDelete(this.runs, id);
+        this.updateRun(this.run().id, (draft) => {
+          (draft.state as Draft<ActiveState>).work = { kind: "done", result: outputs as Draft<unknown> };
+        });
+        return;
+      }
+      case "ParallelStateFailed":
+      case "MapStateFailed": {
+        const state = this.activeState();
+        const work = state.work;
+        if (work.kind === "parallel") for (const id of work.branches) this.removeRunTree(id);
+        if (work.kind === "map") for (let i = 0; i < work.nextIndex; i++) this.removeRunTree(iterationRunId(work.startedEventId, i));
+        return this.failed(event.retry);
+      }
+
+      case "MapStateStarted": {
+        const state = this.activeState();
+        this.clearWaiting(state);
+        if (event.items.length !== event.mapStateStartedEventDetails.length) this.fail("its length does not match its items");
+        this.updateRun(this.run().id, (draft) => {
+          (draft.state as Draft<ActiveState>).work = {
+            kind: "map",
+            items: event.items as Draft<unknown[]>,
+            effectiveInput: event.effectiveInput as Draft<unknown>,
+            maxConcurrency: event.maxConcurrency,
+            nextIndex: 0,
+            running: 0,
+            results: emptyTable() as unknown as Draft<Table<unknown>>,
+            startedEventId: event.id,
+          };
+        });
+        return;
+      }
+      case "MapIterationStarted": {
+        const run = this.run();
+        const state = this.activeState();
+        const work = state.work;
+        const { index } = event.mapIterationStartedEventDetails;
+        if (work.kind !== "map") this.fail(`state '${state.name}' is not running iterations`);
+        if (index !== work.nextIndex) this.fail(`the next iteration to start is ${work.nextIndex}, not ${index}`);
+        const id = iterationRunId(work.startedEventId, index);
+        if (event.iteration !== id) this.fail(`iteration ${index} runs as '${id}', not '${event.iteration}'`);
+        this.updateRun(run.id, (draft) => {
+          const map = (draft.state as Draft<ActiveState>).work as Extract<Draft<ActiveState>["work"], { kind: "map" }>;
+          map.nextIndex = index + 1;
+          map.running += 1;
+        });
+        this.runs = tableSet(this.runs, id, {
+          id,
+          parent: run.id,
+          scope: { kind: "iteration", state: state.name, index },
+          variables: {},
+          lastEventId: event.id,
+        });
+        return;
+      }
+      case "MapIterationSucceeded":
+      case "MapIterationFailed":
+      case "MapIterationAborted": {
+        const run = this.run();
+        const state = this.activeState();
+        const work = state.work;
+        if (work.kind !== "map") this.fail(`state '${state.name}' is not running iterations`);
+        const index = "mapIterationSucceededEventDetails" in event
+          ? event.mapIterationSucceededEventDetails.index
+          : "mapIterationFailedEventDetails" in event
+            ? event.mapIterationFailedEventDetails.index
+            : event.mapIterationAbortedEventDetails.index;
+        const id = iterationRunId(work.startedEventId, index);
+        if (!tableGet(this.runs, id)) this.fail(`iteration ${index} is not running`);
+        this.removeRunTree(id);
+        const results = event.type === "MapIterationSucceeded" ? tableSet(work.results, String(index), event.output) : work.results;
+        this.updateRun(run.id, (draft) => {
+          const map = (draft.state as Draft<ActiveState>).work as Extract<Draft<ActiveState>["work"], { kind: "map" }>;
+          map.running -= 1;
+          map.results = results as Draft<Table<unknown>>;
+        });
+        return;
+      }
+      case "MapStateSucceeded": {
+        const state = this.activeState();
+        const work = state.work;
+        if (work.kind !== "map") this.fail(`state '${state.name}' is not running iterations`);
+        if (work.results.size !== work.items.length) this.fail(`only ${work.results.size} of ${work.items.length} iterations have succeeded`);
+        const outputs = work.items.map((_, i) => tableGet(work.results, String(i)));
+        this.updateRun(this.run().id, (draft) => {
+          (draft.state as Draft<ActiveState>).work = { kind: "done", result: outputs as Draft<unknown> };
+        });
+        return;
+      }
+      case "MapRunStarted":
+      case "MapRunSucceeded":
+      case "MapRunFailed":
+      case "MapRunAborted":
+        this.activeState();
+        return this.touchRun();
+    }
+  }
+
+  /** An event that changes nothing but the run's latest event. */
+  private touchRun(): void {
+    this.updateRun(this.run().id, () => {});
+  }
+}
+
+const errorOf = (details: ErrorDetails | undefined): { error?: string; cause?: string } => ({
+  ...(details?.error !== undefined ? { error: details.error } : {}),
+  ...(details?.cause !== undefined ? { cause: details.cause } : {}),
+});
+
+/** Every pending timer and task, oldest first. */
+export function pendingWork(execution: Execution): { tasks: TaskWork[]; timers: TimerWork[] } {
+  const tasks = tableValues(execution.tasks).sort((a, b) => a.scheduledEventId - b.scheduledEventId || (a.id < b.id ? -1 : 1));
+  const timers = tableValues(execution.timers).sort((a, b) => a.createdEventId - b.createdEventId || (a.id < b.id ? -1 : 1));
+  return { tasks, timers };
+}

@@ -1,0 +1,172 @@
+/**
+ * The state of an execution: plain JSON that `evolve` builds from events, `decide` reads, and a
+ * host may store with `JSON.stringify` and resume after `JSON.parse`.
+ */
+import type { RandomState } from "./random.js";
+import type { Table } from "./table.js";
+
+/** Where an execution stands (AWS's execution statuses). */
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT";
+
+/** The limits an execution enforces. */
+export interface Limits {
+  /** Largest state input, output or task result in UTF-8 bytes (AWS: 262,144). */
+  readonly payloadBytes: number;
+  /** Most events in the history (AWS: 25,000). */
+  readonly historyEvents: number;
+}
+
+/** Facts about the execution that the context object (`$$`) shows. */
+export interface ExecutionFacts {
+  /** The execution ARN (`$$.Execution.Id`). */
+  readonly id: string;
+  readonly name: string;
+  readonly input: unknown;
+  readonly roleArn: string;
+  readonly startTime: string;
+  readonly stateMachine: { readonly id: string; readonly name: string };
+}
+
+/** An execution: facts, where every run stands, and the work the host owes it. */
+export interface Execution {
+  /** The format of this object, so stored executions can be recognized. */
+  readonly format: "stepfold-execution/1";
+  /** The fingerprint of the workflow it runs (a hash of the definition). */
+  readonly workflow: string;
+  /** The definition it runs, so that `resume` needs nothing but the execution. */
+  readonly definition: Readonly<Record<string, unknown>>;
+  readonly facts: ExecutionFacts;
+  readonly status: ExecutionStatus;
+  /** Time of the latest event (ISO 8601); commands may not go back before it. */
+  readonly time: string;
+  readonly lastEventId: number;
+  readonly random: RandomState;
+  readonly limits: Limits;
+  /** Every scope that is running: the machine itself (id ""), Parallel branches, Map iterations. */
+  readonly runs: Table<Run>;
+  /** Tasks handed to the host and not yet answered, by task id. */
+  readonly tasks: Table<TaskWork>;
+  /** Timers the host must fire, by timer id. */
+  readonly timers: Table<TimerWork>;
+  /** The final output (SUCCEEDED) or error and cause (FAILED, ABORTED, TIMED_OUT). */
+  readonly outcome?: { readonly output: unknown } | { readonly error?: string; readonly cause?: string };
+}
+
+/** One running `States` scope. */
+export interface Run {
+  readonly id: string;
+  /** The run that holds the Parallel or Map state this run belongs to (absent for the machine). */
+  readonly parent?: string;
+  /** Which scope of the workflow: the machine, branch `index` of a Parallel, or an iteration of a Map. */
+  readonly scope: { readonly kind: "root" } | { readonly kind: "branch" | "iteration"; readonly state: string; readonly index: number };
+  /** Variables assigned in this scope (outer scopes are read through `parent`). */
+  readonly variables: Readonly<Record<string, unknown>>;
+  /** Id of the latest event of this run, for `previousEventId`. */
+  readonly lastEventId: number;
+  /** The state running now; absent once the run has ended. */
+  readonly state?: ActiveState;
+  /** Set when the run has ended. */
+  readonly ended?: { readonly output: unknown } | { readonly error?: string; readonly cause?: string };
+  /** The state the run goes to next, between an Exited event and the next Entered one. */
+  readonly next?: string;
+}
+
+/** A state of a run, from its Entered event until it exits. */
+export interface ActiveState {
+  readonly name: string;
+  readonly enteredEventId: number;
+  readonly enteredTime: string;
+  /** The raw state input. */
+  readonly input: unknown;
+  /** Retries so far (`$$.State.RetryCount`). */
+  readonly retryCount: number;
+  /** Attempts used per retrier, by index. */
+  readonly retriers: readonly number[];
+  readonly work: Work;
+}
+
+/** What a state is waiting for. */
+export type Work =
+  /** Nothing yet (between Entered and the state's first step). */
+  | { readonly kind: "none" }
+  | { readonly kind: "task"; readonly taskId: string }
+  | { readonly kind: "wait"; readonly timerId: string }
+  | { readonly kind: "retry"; readonly timerId: string }
+  | {
+      readonly kind: "parallel";
+      /** Run ids of the branches, by index. */
+      readonly branches: readonly string[];
+      /** Branches still running. */
+      readonly running: number;
+    }
+  | {
+      readonly kind: "map";
+      /** The items, as evaluated when the Map started. */
+      readonly items: readonly unknown[];
+      /** The Map state's effective input (ItemSelector reads it). */
+      readonly effectiveInput: unknown;
+      readonly maxConcurrency: number;
+      /** Index of the next item to start. */
+      readonly nextIndex: number;
+      /** Iterations running now. */
+      readonly running: number;
+      /** Iteration outputs by index (as strings). */
+      readonly results: Table<unknown>;
+      /** The event that started this attempt of the Map; iteration run ids derive from it. */
+      readonly startedEventId: number;
+    }
+  /** The state has finished its work and is shaping its output (Map and Parallel between Succeeded and Exited). */
+  | { readonly kind: "done"; readonly result: unknown };
+
+/** A task handed to the host. */
+export interface TaskWork {
+  readonly id: string;
+  readonly run: string;
+  readonly state: string;
+  /** The Resource as the definition writes it. */
+  readonly resource: string;
+  /** AWS's split of the Resource (service integrations): `lambda` and `invoke`, `aws-sdk:s3` and `getObject`. */
+  readonly resourceType?: string;
+  readonly resourceName?: string;
+  readonly input: unknown;
+  readonly token?: string;
+  readonly timeoutSeconds?: number;
+  readonly heartbeatSeconds?: number;
+  /** Event id of the Scheduled event, which orders pending work. */
+  readonly scheduledEventId: number;
+  /** Timers guarding the task, when it has a timeout or heartbeat. */
+  readonly timeoutTimer?: string;
+  readonly heartbeatTimer?: string;
+}
+
+/** Why a timer exists. */
+export type TimerPurpose = "wait" | "retry" | "task-timeout" | "heartbeat-timeout" | "execution-timeout";
+
+/** A timer the host must fire at `until`. */
+export interface TimerWork {
+  readonly id: string;
+  readonly purpose: TimerPurpose;
+  /** The run and state it belongs to (absent for the execution timeout). */
+  readonly run?: string;
+  readonly state?: string;
+  /** ISO 8601 time at which it fires. */
+  readonly until: string;
+  /** The task it guards (timeouts). */
+  readonly task?: string;
+  /** Event id that created it, which orders pending work. */
+  readonly createdEventId: number;
+}
+
+/** Work the host must do for the execution to go on. */
+export type Pending =
+  | {
+      readonly kind: "task";
+      readonly id: string;
+      readonly state: string;
+      readonly resource: string;
+      readonly input: unknown;
+      readonly token?: string;
+      readonly timeoutSeconds?: number;
+      readonly heartbeatSeconds?: number;
+    }
+  | { readonly kind: "timer"; readonly id: string; readonly state?: string; readonly until: string; readonly purpose: TimerPurpose };

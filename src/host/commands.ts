@@ -1,0 +1,53 @@
+/**
+ * Command constructors and `start`: the public entry points that may read the clock. They fill in
+ * the time (and the seed) when the caller leaves them out; the pure core never reads either.
+ */
+import type { Workflow } from "../definition/model.js";
+import type { AdvanceTime, CompleteTask, FailTask, FireTimer, Heartbeat, StopExecution } from "../execution/commands.js";
+import { startExecution, type StartOptions, type Step } from "../execution/drive.js";
+
+const now = (): string => new Date().toISOString();
+
+/** Options of `start`: as StartOptions, but `at` defaults to now and `seed` to a random number. */
+export type StartInput = Omit<StartOptions, "at" | "seed"> & { readonly at?: string; readonly seed?: number };
+
+/**
+ * Starts an execution of `workflow`. Pass `at` and `seed` for a reproducible execution; without
+ * them the clock and Math.random choose (and ExecutionStarted records both).
+ */
+export function start(workflow: Workflow, options: StartInput = {}): Promise<Step> {
+  return startExecution(workflow, {
+    ...options,
+    at: options.at ?? now(),
+    seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
+  });
+}
+
+/** The host finished task `id` (its id or task token) with `output`. */
+export const completeTask = (id: string, output: unknown, at: string = now()): CompleteTask => ({ type: "CompleteTask", id, output, at });
+
+/** Task `id` failed with `error` and `cause` (both optional, as with SendTaskFailure). */
+export const failTask = (id: string, error?: string, cause?: string, at: string = now()): FailTask => ({
+  type: "FailTask",
+  id,
+  ...(error !== undefined ? { error } : {}),
+  ...(cause !== undefined ? { cause } : {}),
+  at,
+});
+
+/** Task `id` is alive: its heartbeat timer starts again. */
+export const heartbeat = (id: string, at: string = now()): Heartbeat => ({ type: "Heartbeat", id, at });
+
+/** Timer `id` fires; without `at`, at the timer's own time (virtual time needs no clock). */
+export const fireTimer = (id: string, at?: string): FireTimer => ({ type: "FireTimer", id, ...(at !== undefined ? { at } : {}) });
+
+/** Time moves on to `at`: every timer due by then fires, in order. */
+export const advanceTime = (at: string): AdvanceTime => ({ type: "AdvanceTime", at });
+
+/** Stops the execution, as StopExecution does. */
+export const stopExecution = (error?: string, cause?: string, at: string = now()): StopExecution => ({
+  type: "StopExecution",
+  ...(error !== undefined ? { error } : {}),
+  ...(cause !== undefined ? { cause } : {}),
+  at,
+});
