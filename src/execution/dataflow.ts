@@ -15,7 +15,8 @@ import { evaluateIntrinsic } from "../data/intrinsics/index.js";
 /** An error raised while a state runs: AWS's name and cause; `location` when a JSONata expression failed. */
 export interface Failure {
   readonly error: string;
-  readonly cause: string;
+  /** Absent when the error has none (a task failed without a cause, a time-out). */
+  readonly cause?: string;
   /** Set for JSONata failures, which AWS records in an EvaluationFailed event. */
   readonly location?: string;
 }

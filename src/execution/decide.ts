@@ -170,7 +170,14 @@ export class Decision {
     const { facts } = this.execution;
     const retries = state.type === "Task" || state.type === "Parallel" || state.type === "Map";
     const context = contextObject({
-      execution: { id: facts.id, name: facts.name, input: facts.input, roleArn: facts.roleArn, startTime: facts.startTime, redriveCount: 0 },
+      execution: {
+        id: facts.id,
+        name: facts.name,
+        input: facts.input,
+        roleArn: facts.roleArn,
+        startTime: facts.startTime,
+        ...(facts.type === "EXPRESS" ? {} : { redriveCount: 0 }),
+      },
       stateMachine: facts.stateMachine,
       state: { name: active.name, enteredTime: active.enteredTime, ...(retries ? { retryCount: active.retryCount } : {}) },
       ...(extra.token !== undefined ? { task: { token: extra.token } } : {}),
@@ -262,42 +269,47 @@ export class Decision {
     const run = this.run(runId);
     if (!run) return;
     if (run.scope.kind === "root") {
-      this.emit({ type: "ExecutionFailed", executionFailedEventDetails: { error: failure.error, cause: failure.cause } });
+      this.emit({ type: "ExecutionFailed", executionFailedEventDetails: errorFields(failure) });
       return;
     }
     const parentId = run.parent as string;
     const { active, state } = this.active(parentId);
-    if (run.scope.kind === "iteration") {
-      this.emit({
-        type: "MapIterationFailed",
-        ...this.runEvent(parentId),
-        mapIterationFailedEventDetails: { name: state.name, index: run.scope.index },
-        iteration: runId,
-        error: failure.error,
-        cause: failure.cause,
-      });
+    if (state.type === "Map" && run.scope.kind === "iteration") return this.iterationFailed(parentId, state, active, run.scope.index, runId, failure);
+    const parallel = state as ParallelState;
+    if (active.work.kind === "parallel") for (const branch of active.work.branches) this.abortRun(branch);
+    const retry = this.retryFor(parallel, active, failure);
+    this.emit({ type: "ParallelStateFailed", ...this.runEvent(parentId), ...errorFields(failure), ...(retry ? { retry } : {}) });
+    if (!retry) await this.continueWith(parentId, await this.catchOrFail(parentId, parallel, active, failure));
+  }
+
+  /**
+   * A Map iteration failed. A Distributed Map may tolerate it; otherwise the other iterations are
+   * aborted and the Map retries (recorded on MapIterationFailed: AWS writes no MapStateFailed
+   * before a retry), catches or fails.
+   */
+  private async iterationFailed(runId: string, map: MapState, active: ActiveState, index: number, iteration: string, failure: Failure): Promise<void> {
+    const work = active.work;
+    if (work.kind !== "map") return;
+    const details = { ...this.runEvent(runId), mapIterationFailedEventDetails: { name: map.name, index }, iteration, ...errorFields(failure) };
+    if (map.mode === "DISTRIBUTED" && tolerated(work, work.failures + 1)) {
+      this.emit({ type: "MapIterationFailed", ...details, output: { Error: failure.error, Cause: failure.cause ?? null } });
+      this.queue.push({ kind: "progress", run: runId });
+      return;
     }
-    // The siblings still running are aborted before the owner fails.
-    const work = this.active(parentId).active.work;
-    if (work.kind === "parallel") for (const branch of work.branches) this.abortRun(branch);
-    if (work.kind === "map") {
-      for (let i = 0; i < work.nextIndex; i++) {
-        const sibling = iterationRunId(work.startedEventId, i);
-        if (!this.run(sibling)) continue;
-        this.abortRun(sibling);
-        this.emit({ type: "MapIterationAborted", ...this.runEvent(parentId), mapIterationAbortedEventDetails: { name: state.name, index: i }, iteration: sibling });
-      }
-      if ((state as MapState).mode === "DISTRIBUTED") {
-        this.emit({ type: "MapRunFailed", ...this.runEvent(parentId), mapRunFailedEventDetails: { error: failure.error, cause: failure.cause } });
-      }
+    const mapFailure: Failure =
+      map.mode === "DISTRIBUTED" ? { error: "States.ExceedToleratedFailureThreshold", cause: "The specified tolerated failure threshold was exceeded" } : failure;
+    const retry = this.retryFor(map, active, mapFailure);
+    this.emit({ type: "MapIterationFailed", ...details, ...(retry ? { retry } : {}) });
+    for (let i = 0; i < work.nextIndex; i++) {
+      const sibling = iterationRunId(work.startedEventId, i);
+      if (!this.run(sibling)) continue;
+      this.abortRun(sibling);
+      this.emit({ type: "MapIterationAborted", ...this.runEvent(runId), mapIterationAbortedEventDetails: { name: map.name, index: i }, iteration: sibling });
     }
-    const type = state.type === "Parallel" ? "ParallelStateFailed" : "MapStateFailed";
-    await this.continueWith(
-      parentId,
-      await this.handleError(parentId, state as ParallelState | MapState, active, failure, (retry) =>
-        this.emit({ type, ...this.runEvent(parentId), error: failure.error, cause: failure.cause, ...(retry ? { retry } : {}) }),
-      ),
-    );
+    if (retry) return;
+    if (map.mode === "DISTRIBUTED") this.emit({ type: "MapRunFailed", ...this.runEvent(runId), mapRunFailedEventDetails: errorFields(mapFailure) });
+    this.emit({ type: "MapStateFailed", ...this.runEvent(runId), ...errorFields(mapFailure) });
+    await this.continueWith(runId, await this.catchOrFail(runId, map, active, mapFailure));
   }
 
   /** Aborts what a run is doing: its state's children first, then the state itself. */
@@ -350,13 +362,27 @@ export class Decision {
     return next !== undefined ? { kind: "next", name: next, input: shaped.output } : { kind: "end", output: shaped.output };
   }
 
-  /** Prefixes an interpreter-raised cause with the state it happened in, as AWS does. */
+  /** Prefixes an interpreter-raised cause with the state it happened in, as AWS does (task and Fail causes pass through). */
   private located(failure: Failure, active: ActiveState): Failure {
-    if (failure.location !== undefined) return failure;
     return {
       ...failure,
-      cause: `An error occurred while executing the state '${active.name}' (entered at the event id #${active.enteredEventId}). ${failure.cause}`,
+      cause: `An error occurred while executing the state '${active.name}' (entered at the event id #${active.enteredEventId}). ${failure.cause ?? ""}`,
     };
+  }
+
+  /**
+   * An evaluation failed in a Task, Parallel or Map state. A JSONata failure is recorded in an
+   * EvaluationFailed event (which carries the retry, if any); the cause is prefixed. A Map that
+   * will not retry records MapStateFailed for a handled error (not for States.Runtime).
+   */
+  private evaluationError(runId: string, state: TaskState | ParallelState | MapState, active: ActiveState, failure: Failure): Promise<StateOutcome> {
+    const located = this.located(failure, active);
+    return this.handleError(runId, state, active, located, (retry) => {
+      this.evaluationFailed(runId, active, failure, retry);
+      if (state.type === "Map" && !retry && !TERMINAL_ERRORS.has(failure.error)) {
+        this.emit({ type: "MapStateFailed", ...this.runEvent(runId), error: located.error, ...(located.cause !== undefined ? { cause: located.cause } : {}) });
+      }
+    });
   }
 
   /** A failure in a state without Retry or Catch (or that none handles): recorded, then the run fails. */
@@ -370,7 +396,7 @@ export class Decision {
     this.emit({
       type: "EvaluationFailed",
       ...this.runEvent(runId),
-      evaluationFailedEventDetails: { error: failure.error, cause: failure.cause, location: failure.location, state: active.name },
+      evaluationFailedEventDetails: { error: failure.error, cause: failure.cause ?? "", location: failure.location, state: active.name },
       ...(retry ? { retry } : {}),
     });
   }
@@ -565,17 +591,17 @@ export class Decision {
     const token = needsToken ? randomUuid(this.cursor.next) : undefined;
     const data = this.stateData(runId, state, active, token !== undefined ? { token } : {});
     const parameters = await effectiveInput(state.dataflow, data);
-    if (!parameters.ok) return this.handleError(runId, state, active, parameters.failure, (retry) => this.evaluationFailed(runId, active, parameters.failure, retry));
+    if (!parameters.ok) return this.evaluationError(runId, state, active, parameters.failure);
     const timeout = state.timeoutSeconds ? await this.taskSeconds(state.timeoutSeconds, data, "TimeoutSeconds") : undefined;
-    if (timeout && !timeout.ok) return this.handleError(runId, state, active, timeout.failure, (retry) => this.evaluationFailed(runId, active, timeout.failure, retry));
+    if (timeout && !timeout.ok) return this.evaluationError(runId, state, active, timeout.failure);
     const heartbeat = state.heartbeatSeconds ? await this.taskSeconds(state.heartbeatSeconds, data, "HeartbeatSeconds") : undefined;
-    if (heartbeat && !heartbeat.ok) return this.handleError(runId, state, active, heartbeat.failure, (retry) => this.evaluationFailed(runId, active, heartbeat.failure, retry));
+    if (heartbeat && !heartbeat.ok) return this.evaluationError(runId, state, active, heartbeat.failure);
     const credentials = state.credentials
       ? state.credentials.language === "JSONPath"
         ? evaluatePayload(state.credentials.template, data, data.input)
         : await evaluateJsonataValue(state.credentials.template, data)
       : undefined;
-    if (credentials && !credentials.ok) return this.handleError(runId, state, active, credentials.failure, (retry) => this.evaluationFailed(runId, active, credentials.failure, retry));
+    if (credentials && !credentials.ok) return this.evaluationError(runId, state, active, credentials.failure);
     const over = this.tooLarge(parameters.value, state.name);
     if (over) return this.handleError(runId, state, active, over, () => {});
 
@@ -682,7 +708,7 @@ export class Decision {
     const shaped = await shapeOutput((state as TaskState).dataflow, data, output, { assignInput: output, offerResult: true });
     if (!shaped.ok) {
       const failure = shaped.failure;
-      await this.continueWith(task.run, await this.handleError(task.run, state as TaskState, active, failure, (retry) => this.evaluationFailed(task.run, active, failure, retry)));
+      await this.continueWith(task.run, await this.evaluationError(task.run, state as TaskState, active, failure));
       return;
     }
     const over2 = this.tooLarge(shaped.value.output, state.name);
@@ -733,31 +759,33 @@ export class Decision {
     failure: Failure,
     record: (retry: RetryDecision | undefined) => void,
   ): Promise<StateOutcome> {
-    const error = failure.error;
-    const handled = !TERMINAL_ERRORS.has(error);
-    const retrierIndex = handled ? state.retry.findIndex((r) => errorMatches(r.errorEquals, error)) : -1;
-    const retrier = state.retry[retrierIndex];
-    if (retrier && (active.retriers[retrierIndex] ?? 0) < retrier.maxAttempts) {
-      const attempt = active.retriers[retrierIndex] ?? 0;
-      let delay = retrier.intervalSeconds * retrier.backoffRate ** attempt;
-      if (retrier.maxDelaySeconds !== undefined) delay = Math.min(delay, retrier.maxDelaySeconds);
-      if (retrier.jitter === "FULL") delay *= this.cursor.next();
-      const retry: RetryDecision = {
-        retrier: retrierIndex,
-        retryCount: active.retryCount + 1,
-        timer: { id: `${this.nextEventId}:retry`, until: isoAfter(this.atMillis, delay) },
-      };
-      record(retry);
-      return BLOCKED;
-    }
-    record(undefined);
-    const catcher = handled ? state.catch.find((c) => errorMatches(c.errorEquals, error)) : undefined;
-    if (!catcher) return { kind: "failed", failure: this.located(failure, active) };
-    return this.caught(runId, state, active, catcher, this.located(failure, active));
+    const retry = this.retryFor(state, active, failure);
+    record(retry);
+    return retry ? BLOCKED : this.catchOrFail(runId, state, active, failure);
+  }
+
+  /** The retry an error leads to: the first retrier that matches it, unless that one is used up. */
+  private retryFor(state: TaskState | ParallelState | MapState, active: ActiveState, failure: Failure): RetryDecision | undefined {
+    if (TERMINAL_ERRORS.has(failure.error)) return undefined;
+    const index = state.retry.findIndex((r) => errorMatches(r.errorEquals, failure.error));
+    const retrier = state.retry[index];
+    const attempt = active.retriers[index] ?? 0;
+    if (!retrier || attempt >= retrier.maxAttempts) return undefined;
+    let delay = retrier.intervalSeconds * retrier.backoffRate ** attempt;
+    if (retrier.maxDelaySeconds !== undefined) delay = Math.min(delay, retrier.maxDelaySeconds);
+    if (retrier.jitter === "FULL") delay *= this.cursor.next();
+    return { retrier: index, retryCount: active.retryCount + 1, timer: { id: `${this.nextEventId}:retry`, until: isoAfter(this.atMillis, delay) } };
+  }
+
+  /** The first catcher that matches the error catches it; else the run fails. */
+  private catchOrFail(runId: string, state: TaskState | ParallelState | MapState, active: ActiveState, failure: Failure): Promise<StateOutcome> | StateOutcome {
+    const catcher = TERMINAL_ERRORS.has(failure.error) ? undefined : state.catch.find((c) => errorMatches(c.errorEquals, failure.error));
+    return catcher ? this.caught(runId, state, active, catcher, failure) : { kind: "failed", failure };
   }
 
   private async caught(runId: string, state: State, active: ActiveState, catcher: Catcher, failure: Failure): Promise<StateOutcome> {
-    const errorOutput = { Error: failure.error ?? null, Cause: failure.cause ?? null };
+    // AWS shows a caught time-out with an empty Cause, a task failed without a cause with null.
+    const errorOutput = { Error: failure.error ?? null, Cause: failure.cause ?? (failure.error === "States.Timeout" ? "" : null) };
     const data = this.stateData(runId, state, active);
     let shaped: Outcome<Shaped>;
     if (catcher.dataflow.language === "JSONata") {
@@ -785,7 +813,7 @@ export class Decision {
   async attemptParallel(runId: string, state: ParallelState, active: ActiveState): Promise<StateOutcome> {
     const data = this.stateData(runId, state, active);
     const input = await effectiveInput(state.dataflow, data);
-    if (!input.ok) return this.handleError(runId, state, active, input.failure, (retry) => this.evaluationFailed(runId, active, input.failure, retry));
+    if (!input.ok) return this.evaluationError(runId, state, active, input.failure);
     const started = this.emit({ type: "ParallelStateStarted", ...this.runEvent(runId), branches: state.branches.length });
     state.branches.forEach((branch, index) => this.enqueueEnter(branchRunId(started.id, index), branch.startAt, input.value));
     return BLOCKED;
@@ -794,25 +822,37 @@ export class Decision {
   async attemptMap(runId: string, state: MapState, active: ActiveState): Promise<StateOutcome> {
     const data = this.stateData(runId, state, active);
     const effective = await effectiveInput(state.dataflow, data);
-    const handle = (failure: Failure) => this.handleError(runId, state, active, failure, (retry) => this.evaluationFailed(runId, active, failure, retry));
+    const handle = (failure: Failure) => this.evaluationError(runId, state, active, failure);
     if (!effective.ok) return handle(effective.failure);
     const items = await this.mapItems(state, data, effective.value);
     if (!items.ok) return handle(items.failure);
-    const concurrency = await evaluateDynamic(state.maxConcurrency, data, effective.value);
-    if (!concurrency.ok) return handle(concurrency.failure);
-    const maxConcurrency = concurrency.value;
-    if (typeof maxConcurrency !== "number" || !Number.isInteger(maxConcurrency) || maxConcurrency < 0) {
-      const where = state.maxConcurrency.kind === "path" ? state.maxConcurrency.path.source : "MaxConcurrency";
-      return handle({ error: "States.Runtime", cause: `The MaxConcurrencyPath field refers to value ${JSON.stringify(maxConcurrency)} which is not a valid integer: ${where}` });
-    }
+    const maxConcurrency = await this.mapNumber(state.maxConcurrency, data, effective.value, "MaxConcurrency", "integer");
+    if (!maxConcurrency.ok) return handle(maxConcurrency.failure);
+    if (maxConcurrency.value < 0) return handle({ error: "States.Runtime", cause: "MaxConcurrency cannot be negative." });
+    // AWS reads the tolerated-failure thresholds after MapStateStarted; a bad one fails the execution there.
+    const count = state.toleratedFailureCount && (await this.mapNumber(state.toleratedFailureCount, data, effective.value, "ToleratedFailureCount", "integer"));
+    const percentage =
+      state.toleratedFailurePercentage && (await this.mapNumber(state.toleratedFailurePercentage, data, effective.value, "ToleratedFailurePercentage", "float"));
+    const tolerance = {
+      ...(count?.ok ? { count: count.value } : {}),
+      ...(percentage?.ok ? { percentage: percentage.value } : {}),
+    };
     this.emit({
       type: "MapStateStarted",
       ...this.runEvent(runId),
       mapStateStartedEventDetails: { length: items.value.length },
       items: items.value,
       effectiveInput: effective.value,
-      maxConcurrency,
+      maxConcurrency: maxConcurrency.value,
+      ...(Object.keys(tolerance).length > 0 ? { tolerance } : {}),
     });
+    for (const threshold of [count, percentage]) {
+      if (threshold && !threshold.ok) return handle(threshold.failure);
+    }
+    if (count?.ok && count.value < 0) return handle({ error: "States.Runtime", cause: "ToleratedFailureCount cannot be negative." });
+    if (percentage?.ok && (percentage.value < 0 || percentage.value > 100)) {
+      return handle({ error: "States.Runtime", cause: "ToleratedFailurePercentage must be between 0 and 100." });
+    }
     if (state.mode === "DISTRIBUTED") {
       const { facts } = this.execution;
       const arn = facts.stateMachine.id.replace(":stateMachine:", ":mapRun:");
@@ -820,6 +860,28 @@ export class Decision {
     }
     this.queue.push({ kind: "progress", run: runId });
     return BLOCKED;
+  }
+
+  /**
+   * A Map's numeric setting (MaxConcurrency, ToleratedFailure*): a number, or for `…Path` fields a
+   * string that holds one, as AWS accepts.
+   */
+  private async mapNumber(dynamic: NonNullable<MapState["maxConcurrency"]>, data: StateData, input: unknown, field: string, kind: "integer" | "float"): Promise<Outcome<number>> {
+    const value = await evaluateDynamic(dynamic, data, input);
+    if (!value.ok) return value;
+    const raw = value.value;
+    const number = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
+    if (Number.isFinite(number) && (kind === "float" || Number.isInteger(number))) return { ok: true, value: number };
+    if (dynamic.kind === "jsonata") {
+      return fail(
+        "States.QueryEvaluationError",
+        `The JSONata expression '${dynamic.expression.source.trim()}' specified for the field '${field}' returned an unexpected result type. Expected '${kind === "float" ? "number" : "integer"}', but was '${jsonTypeName(raw)}' for value: ${JSON.stringify(raw)}`,
+        field,
+      );
+    }
+    const shown = typeof raw === "string" ? raw : JSON.stringify(raw);
+    const where = dynamic.kind === "path" ? dynamic.path.source : field;
+    return fail("States.Runtime", `The ${field}Path field refers to value "${shown}" which is not a valid ${kind}: ${where}`);
   }
 
   private async mapItems(state: MapState, data: StateData, effective: unknown): Promise<Outcome<readonly unknown[]>> {
@@ -857,11 +919,16 @@ export class Decision {
     const state = this.workflow.states.get(active.name) as State;
     const work = active.work;
     if (work.kind === "parallel") {
-      if (!work.branches.every((id) => this.run(id)?.ended)) return;
-      this.emit({ type: "ParallelStateSucceeded", ...this.runEvent(runId) });
-      return this.compoundDone(runId, state as ParallelState);
+      const outputs: unknown[] = [];
+      for (const id of work.branches) {
+        const ended = this.run(id)?.ended;
+        if (!ended || !("output" in ended)) return;
+        outputs.push(ended.output);
+      }
+      // AWS writes no ParallelStateSucceeded: the Parallel state exits with its branches' outputs.
+      return this.compoundDone(runId, state as ParallelState, outputs);
     }
-    if (work.kind !== "map") return;
+    if (work.kind !== "map" || work.retryTimer !== undefined) return;
     const map = state as MapState;
     const limit = work.maxConcurrency === 0 ? Number.POSITIVE_INFINITY : work.maxConcurrency;
     let { running, nextIndex } = work;
@@ -877,14 +944,7 @@ export class Decision {
           this.abortRun(child);
           this.emit({ type: "MapIterationAborted", ...this.runEvent(runId), mapIterationAbortedEventDetails: { name: map.name, index: i }, iteration: child });
         }
-        const failure = this.located(input.failure, current);
-        return this.continueWith(
-          runId,
-          await this.handleError(runId, map, current, failure, (retry) => {
-            this.evaluationFailed(runId, current, input.failure, undefined);
-            this.emit({ type: "MapStateFailed", ...this.runEvent(runId), error: failure.error, cause: failure.cause, ...(retry ? { retry } : {}) });
-          }),
-        );
+        return this.continueWith(runId, await this.evaluationError(runId, map, current, input.failure));
       }
       const iteration = iterationRunId(work.startedEventId, index);
       this.emit({ type: "MapIterationStarted", ...this.runEvent(runId), mapIterationStartedEventDetails: { name: map.name, index }, iteration });
@@ -895,7 +955,8 @@ export class Decision {
     if (running > 0 || nextIndex < work.items.length) return;
     if (map.mode === "DISTRIBUTED") this.emit({ type: "MapRunSucceeded", ...this.runEvent(runId) });
     this.emit({ type: "MapStateSucceeded", ...this.runEvent(runId) });
-    return this.compoundDone(runId, map);
+    const done = this.active(runId).active.work;
+    return this.compoundDone(runId, map, done.kind === "done" ? done.result : []);
   }
 
   private async iterationInput(runId: string, state: MapState, effective: unknown, index: number, value: unknown): Promise<Outcome<unknown>> {
@@ -908,15 +969,13 @@ export class Decision {
   }
 
   /** A Parallel or Map state has its result: it shapes its output and exits. */
-  private async compoundDone(runId: string, state: ParallelState | MapState): Promise<void> {
+  private async compoundDone(runId: string, state: ParallelState | MapState, result: unknown): Promise<void> {
     const { active } = this.active(runId);
-    if (active.work.kind !== "done") return;
-    const result = active.work.result;
     const data = this.stateData(runId, state, active);
     const shaped = await shapeOutput(state.dataflow, data, result, { assignInput: result, offerResult: true });
     if (!shaped.ok) {
       const failure = shaped.failure;
-      return this.continueWith(runId, await this.handleError(runId, state, active, failure, (retry) => this.evaluationFailed(runId, active, failure, retry)));
+      return this.continueWith(runId, await this.evaluationError(runId, state, active, failure));
     }
     const over = this.tooLarge(shaped.value.output, state.name);
     if (over) return this.runFailed(runId, over);
@@ -934,7 +993,7 @@ export class Decision {
       case "task-timeout":
       case "heartbeat-timeout": {
         const task = tableGet(this.execution.tasks, timer.task as string) as TaskWork;
-        return this.taskFailed(task, { error: "States.Timeout", cause: "" }, true);
+        return this.taskFailed(task, { error: "States.Timeout" }, true);
       }
       case "wait": {
         const { active, state } = this.active(timer.run as string);
@@ -975,6 +1034,20 @@ function fail(error: string, cause: string, location?: string): Outcome<never> {
 
 function dropUndefined(failure: { error?: string | undefined; cause?: string | undefined }): Failure {
   return { ...(failure.error !== undefined ? { error: failure.error } : {}), ...(failure.cause !== undefined ? { cause: failure.cause } : {}) } as Failure;
+}
+
+/** An error's fields for an event, leaving out those it does not have. */
+function errorFields(failure: { error?: string | undefined; cause?: string | undefined }): { error?: string; cause?: string } {
+  return dropUndefined(failure);
+}
+
+/** Whether a Distributed Map tolerates `failures` failed items (either threshold breached fails it; none set tolerates none). */
+function tolerated(work: Extract<ActiveState["work"], { kind: "map" }>, failures: number): boolean {
+  const { count, percentage } = work.tolerance ?? {};
+  if (count === undefined && percentage === undefined) return false;
+  if (count !== undefined && failures > count) return false;
+  if (percentage !== undefined && (failures / Math.max(work.items.length, 1)) * 100 > percentage) return false;
+  return true;
 }
 
 /** Whether an ErrorEquals list matches an error name (States.ALL, States.TaskFailed wildcards). */

@@ -50,6 +50,8 @@ export interface StartOptions {
   /** The state machine's ARN (its name is the ARN's last part). */
   readonly stateMachineArn?: string;
   readonly roleArn?: string;
+  /** STANDARD (default) or EXPRESS: the execution ARN and the context object differ. */
+  readonly type?: "STANDARD" | "EXPRESS";
   readonly limits?: Partial<Limits>;
 }
 
@@ -115,7 +117,12 @@ export async function startExecution(workflow: Workflow, options: StartOptions):
   const stateMachineArn = options.stateMachineArn ?? "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine";
   const roleArn = options.roleArn ?? "arn:aws:iam::123456789012:role/stepfold";
   const stateMachineName = stateMachineArn.slice(stateMachineArn.lastIndexOf(":") + 1);
-  const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+  const type = options.type ?? "STANDARD";
+  if (type !== "STANDARD" && type !== "EXPRESS") throw new CommandRejected("MALFORMED_COMMAND", "'type' must be STANDARD or EXPRESS");
+  const executionArn =
+    type === "EXPRESS"
+      ? `${stateMachineArn.replace(":stateMachine:", ":express:")}:${name}:${randomUuid(cursor.next)}`
+      : `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
   const fingerprint = fingerprintOf(workflow);
   const started: HistoryEvent = {
     id: 1,
@@ -123,7 +130,7 @@ export async function startExecution(workflow: Workflow, options: StartOptions):
     timestamp: at,
     type: "ExecutionStarted",
     executionStartedEventDetails: { input, roleArn, stateMachineArn },
-    execution: { id: executionArn, name, input, roleArn, startTime: at, stateMachine: { id: stateMachineArn, name: stateMachineName } },
+    execution: { id: executionArn, name, input, roleArn, startTime: at, stateMachine: { id: stateMachineArn, name: stateMachineName }, type },
     workflow: fingerprint,
     seed,
     limits,
@@ -282,7 +289,10 @@ export function pendingOf(execution: Execution): Pending[] {
     });
   }
   for (const t of timers) {
-    items.push({ order: t.createdEventId, item: { kind: "timer", id: t.id, ...(t.state !== undefined ? { state: t.state } : {}), until: t.until, purpose: t.purpose } });
+    items.push({
+      order: t.createdEventId,
+      item: { kind: "timer", id: t.id, ...(t.state !== undefined ? { state: t.state } : {}), until: t.until, purpose: t.purpose, ...(t.task !== undefined ? { task: t.task } : {}) },
+    });
   }
   return items.sort((a, b) => a.order - b.order).map((entry) => entry.item);
 }

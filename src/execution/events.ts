@@ -176,8 +176,8 @@ export type TaskFailedEvent =
 
 /** Parallel: the branches start (again, on a retry). */
 export type ParallelStartedEvent = Event<"ParallelStateStarted", { readonly branches: number }>;
-/** Parallel or Map: every branch or iteration succeeded. */
-export type CompoundSucceededEvent = Event<"ParallelStateSucceeded" | "MapStateSucceeded", object>;
+/** Map: every iteration succeeded. (AWS records no ParallelStateSucceeded: a Parallel exits straight away.) */
+export type CompoundSucceededEvent = Event<"MapStateSucceeded", object>;
 /** Parallel or Map: a branch or iteration failed (or the Map could not start); the retry it leads to. */
 export type CompoundFailedEvent = Event<"ParallelStateFailed" | "MapStateFailed", ErrorDetails & { readonly retry?: RetryDecision }>;
 
@@ -189,6 +189,8 @@ export type MapStartedEvent = Event<
     readonly items: readonly unknown[];
     readonly effectiveInput: unknown;
     readonly maxConcurrency: number;
+    /** Distributed Map: the evaluated tolerated-failure thresholds. */
+    readonly tolerance?: { readonly count?: number; readonly percentage?: number };
   }
 >;
 
@@ -196,7 +198,17 @@ export type MapStartedEvent = Event<
 export type MapIterationEvent =
   | Event<"MapIterationStarted", { readonly mapIterationStartedEventDetails: { readonly name: string; readonly index: number }; readonly iteration: string }>
   | Event<"MapIterationSucceeded", { readonly mapIterationSucceededEventDetails: { readonly name: string; readonly index: number }; readonly iteration: string; readonly output: unknown }>
-  | Event<"MapIterationFailed", { readonly mapIterationFailedEventDetails: { readonly name: string; readonly index: number }; readonly iteration: string } & ErrorDetails>
+  | Event<
+      "MapIterationFailed",
+      {
+        readonly mapIterationFailedEventDetails: { readonly name: string; readonly index: number };
+        readonly iteration: string;
+        /** A failure a Distributed Map tolerates: the item's result is its error output. */
+        readonly output?: unknown;
+        /** The Map retries (AWS writes no MapStateFailed before a retry). */
+        readonly retry?: RetryDecision;
+      } & ErrorDetails
+    >
   | Event<"MapIterationAborted", { readonly mapIterationAbortedEventDetails: { readonly name: string; readonly index: number }; readonly iteration: string }>;
 
 /** Distributed Map: the Map Run that stands for the child executions. */

@@ -154,6 +154,7 @@ class Evolution {
   /** Ends the wait of a state that was waiting for a timer (the timer has fired, or the state is left). */
   private clearWaiting(state: ActiveState): void {
     if (state.work.kind === "wait" || state.work.kind === "retry") this.removeTimer(state.work.timerId);
+    if (state.work.kind === "map") this.removeTimer(state.work.retryTimer);
     if (state.work.kind === "task") {
       const task = tableGet(this.tasks, state.work.taskId);
       if (task) this.removeTask(task);
@@ -300,6 +301,7 @@ class Evolution {
         const { name, output, assignedVariables } = event.stateExitedEventDetails;
         const state = this.activeState(name);
         this.clearWaiting(state);
+        if (state.work.kind === "parallel") for (const id of state.work.branches) this.removeRunTree(id);
         this.updateRun(this.run().id, (draft) => {
           delete draft.state;
           if (assignedVariables) Object.assign(draft.variables, assignedVariables);
@@ -404,20 +406,6 @@ class Evolution {
         });
         return;
       }
-      case "ParallelStateSucceeded": {
-        const state = this.activeState();
-        if (state.work.kind !== "parallel") this.fail(`state '${state.name}' is not running branches`);
-        const outputs = state.work.branches.map((id) => {
-          const branch = this.run(id);
-          if (!branch.ended || !("output" in branch.ended)) this.fail(`branch run '${id}' has not succeeded`);
-          return branch.ended.output;
-        });
-        for (const id of state.work.branches) this.runs = tableDelete(this.runs, id);
-        this.updateRun(this.run().id, (draft) => {
-          (draft.state as Draft<ActiveState>).work = { kind: "done", result: outputs as Draft<unknown> };
-        });
-        return;
-      }
       case "ParallelStateFailed":
       case "MapStateFailed": {
         const state = this.activeState();
@@ -441,6 +429,8 @@ class Evolution {
             running: 0,
             results: emptyTable() as unknown as Draft<Table<unknown>>,
             startedEventId: event.id,
+            failures: 0,
+            ...(event.tolerance ? { tolerance: event.tolerance } : {}),
           };
         });
         return;
@@ -483,12 +473,23 @@ class Evolution {
         const id = iterationRunId(work.startedEventId, index);
         if (!tableGet(this.runs, id)) this.fail(`iteration ${index} is not running`);
         this.removeRunTree(id);
-        const results = event.type === "MapIterationSucceeded" ? tableSet(work.results, String(index), event.output) : work.results;
+        const output = event.type === "MapIterationSucceeded" ? event.output : event.type === "MapIterationFailed" ? event.output : undefined;
+        const results = output !== undefined ? tableSet(work.results, String(index), output) : work.results;
+        const retry = event.type === "MapIterationFailed" ? event.retry : undefined;
         this.updateRun(run.id, (draft) => {
-          const map = (draft.state as Draft<ActiveState>).work as Extract<Draft<ActiveState>["work"], { kind: "map" }>;
+          const active = draft.state as Draft<ActiveState>;
+          const map = active.work as Extract<Draft<ActiveState>["work"], { kind: "map" }>;
           map.running -= 1;
-          map.results = results as Draft<Table<unknown>>;
+          map.results = results as unknown as Draft<Table<unknown>>;
+          if (event.type === "MapIterationFailed" && event.output !== undefined) map.failures += 1;
+          if (retry) {
+            active.retryCount = retry.retryCount;
+            while (active.retriers.length <= retry.retrier) active.retriers.push(0);
+            active.retriers[retry.retrier] = (active.retriers[retry.retrier] ?? 0) + 1;
+            map.retryTimer = retry.timer.id;
+          }
         });
+        if (retry) this.addTimer(retry.timer, "retry", { run: run.id, state: state.name });
         return;
       }
       case "MapStateSucceeded": {

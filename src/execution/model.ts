@@ -25,6 +25,8 @@ export interface ExecutionFacts {
   readonly roleArn: string;
   readonly startTime: string;
   readonly stateMachine: { readonly id: string; readonly name: string };
+  /** The state machine type; Express executions have no redrive count. */
+  readonly type: "STANDARD" | "EXPRESS";
 }
 
 /** An execution: facts, where every run stands, and the work the host owes it. */
@@ -114,6 +116,11 @@ export type Work =
       readonly results: Table<unknown>;
       /** The event that started this attempt of the Map; iteration run ids derive from it. */
       readonly startedEventId: number;
+      /** Distributed Map: the failed items it may tolerate, and how many have failed. */
+      readonly tolerance?: { readonly count?: number; readonly percentage?: number };
+      readonly failures: number;
+      /** Set once an iteration failed and the Map waits to retry: the retry timer. */
+      readonly retryTimer?: string;
     }
   /** The state has finished its work and is shaping its output (Map and Parallel between Succeeded and Exited). */
   | { readonly kind: "done"; readonly result: unknown };
@@ -169,4 +176,12 @@ export type Pending =
       readonly timeoutSeconds?: number;
       readonly heartbeatSeconds?: number;
     }
-  | { readonly kind: "timer"; readonly id: string; readonly state?: string; readonly until: string; readonly purpose: TimerPurpose };
+  | {
+      readonly kind: "timer";
+      readonly id: string;
+      readonly state?: string;
+      readonly until: string;
+      readonly purpose: TimerPurpose;
+      /** The task a time-out timer guards. */
+      readonly task?: string;
+    };
