@@ -594,3 +594,62 @@ describe("validate: scopes", () => {
     ]);
   });
 });
+
+describe("validate: variable scopes", () => {
+  const branch = (assign: Record<string, unknown>, name = "In") => ({ StartAt: name, States: { [name]: { Type: "Pass", Assign: assign, End: true } } });
+
+  it("rejects an inner scope that assigns a variable an outer scope assigns, wherever the outer one does", () => {
+    const definition = {
+      StartAt: "P",
+      States: {
+        P: { Type: "Parallel", Branches: [branch({ total: 1, own: 2 })], Next: "After" },
+        After: { Type: "Pass", Assign: { total: 0 }, End: true },
+      },
+    };
+    expect(validate(definition)).toEqual([
+      {
+        code: "SCHEMA_VALIDATION_FAILED",
+        pointer: "/States/P/Branches/0/States/In/Assign",
+        message: "The variable 'total' is assigned in an outer scope, so it can not be assigned inside a Parallel branch or Map iteration",
+      },
+    ]);
+  });
+
+  it("lets sibling scopes reuse a name, and the Map's own Assign and Catch belong to the outer scope", () => {
+    const definition = {
+      StartAt: "P",
+      States: {
+        P: { Type: "Parallel", Branches: [branch({ x: 1 }, "A"), branch({ x: 2 }, "B")], Assign: { y: 1 }, Next: "M" },
+        M: {
+          Type: "Map",
+          ItemProcessor: branch({ "z.$": "$" }, "C"),
+          Assign: { y: 2 },
+          Catch: [{ ErrorEquals: ["States.ALL"], Assign: { y: 3 }, Next: "Done" }],
+          Next: "Done",
+        },
+        Done: { Type: "Succeed" },
+      },
+    };
+    expect(validate(definition)).toEqual([]);
+  });
+
+  it("checks JSONata assignments and nested scopes two levels down", () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Init",
+      States: {
+        Init: { Type: "Pass", Assign: { counter: 0 }, Next: "Outer" },
+        Outer: {
+          Type: "Map",
+          Items: [1],
+          ItemProcessor: {
+            StartAt: "Inner",
+            States: { Inner: { Type: "Parallel", Branches: [branch({ counter: "{% 1 %}" })], End: true } },
+          },
+          End: true,
+        },
+      },
+    };
+    expect(validate(definition).map((p) => p.pointer)).toEqual(["/States/Outer/ItemProcessor/States/Inner/Branches/0/States/In/Assign"]);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { copyJsonData } from "../data/json.js";
 import { compileMachine } from "./compile.js";
+import { checkVariableScopes } from "./variables.js";
 import type { Workflow } from "./model.js";
 import { DefinitionError, type Problem } from "./problems.js";
 
@@ -38,6 +39,7 @@ function analyze(definition: unknown): { problems: Problem[]; workflow?: Workflo
   if ("problem" in read) return { problems: [read.problem] };
   const problems: Problem[] = [];
   const { root, states, language } = compileMachine(read.copy, problems);
+  if (root) problems.push(...checkVariableScopes(root));
   if (problems.length > 0 || !root) return { problems };
   const { Comment: comment, Version: version, TimeoutSeconds: timeoutSeconds } = read.copy;
   return {

@@ -157,11 +157,18 @@ export class Decision {
     throw new Error(`run '${run.id}' has no scope`);
   }
 
-  /** Variables visible in a run: its own over those of the runs around it. */
+  /**
+   * Variables visible in a run: its own over those of the runs around it. A Distributed Map's
+   * iterations are child executions and see no outer variables.
+   */
   private variablesOf(runId: string): Readonly<Record<string, unknown>> {
     const run = this.run(runId);
     if (!run) return {};
     if (run.parent === undefined) return run.variables;
+    if (run.scope.kind === "iteration") {
+      const owner = this.workflow.states.get(run.scope.state);
+      if (owner?.type === "Map" && owner.mode === "DISTRIBUTED") return run.variables;
+    }
     const outer = this.variablesOf(run.parent);
     return Object.keys(run.variables).length === 0 ? outer : { ...outer, ...run.variables };
   }
