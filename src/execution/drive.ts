@@ -10,7 +10,7 @@ import type { Scope, State, Workflow } from "../definition/model.js";
 import type { Command } from "./commands.js";
 import { Decision, ExecutionOver } from "./decide.js";
 import type { HistoryEvent } from "./events.js";
-import { evolve, pendingWork, ROOT_RUN } from "./evolve.js";
+import { checkSequence, evolve, pendingWork, ROOT_RUN } from "./evolve.js";
 import type { Execution, Limits, Pending, Run, TaskWork } from "./model.js";
 import { randomCursor, randomUuid, seedRandom } from "./random.js";
 import { CommandRejected, HistoryMismatch } from "./rejections.js";
@@ -315,7 +315,10 @@ export function recoverExecution(workflow: Workflow, events: readonly HistoryEve
       if (event.type === "ExecutionStarted" && event.workflow !== fingerprint) {
         throw new HistoryMismatch(id, "the log was written by another state machine definition");
       }
-      if (execution) checkFits(workflow, execution, event);
+      if (execution) {
+        checkSequence(execution, event);
+        checkFits(workflow, execution, event);
+      }
       execution = evolve(execution, event, workflow.definition);
     } catch (error) {
       if (error instanceof HistoryMismatch) throw error;

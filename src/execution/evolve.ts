@@ -31,13 +31,18 @@ export function evolve(execution: Execution | undefined, event: HistoryEvent, de
   }
   if (!execution) throw new HistoryMismatch(event.id, `the log must begin with ExecutionStarted, not ${event.type}`);
   if (execution.status !== "RUNNING") throw new HistoryMismatch(event.id, `the execution has already ended (${execution.status})`);
-  if (event.id !== execution.lastEventId + 1) {
-    throw new HistoryMismatch(event.id, `expected event id ${execution.lastEventId + 1}: the log has a gap or is out of order`);
-  }
+  checkSequence(execution, event);
   if (event.timestamp < execution.time) throw new HistoryMismatch(event.id, `its timestamp ${event.timestamp} is before ${execution.time}`);
   const next = new Evolution(execution, event);
   next.apply();
   return next.result();
+}
+
+/** An event must follow the execution's latest one directly. */
+export function checkSequence(execution: Execution, event: HistoryEvent): void {
+  if (event.id !== execution.lastEventId + 1) {
+    throw new HistoryMismatch(event.id, `expected event id ${execution.lastEventId + 1}: the log has a gap or is out of order`);
+  }
 }
 
 function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, definition: Readonly<Record<string, unknown>>): Execution {
