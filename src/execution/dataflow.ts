@@ -4,13 +4,22 @@
  * assignments. Errors come back as values (AWS's error name and cause, plus the JSONata location
  * when an expression failed), never as exceptions.
  */
-import { evaluateAssign, evaluateTemplate, placeResult, selectInput, selectOutput, type DataDocuments } from "../data/io.js";
+import { evaluateIntrinsic } from "../data/intrinsics/index.js";
+import {
+  evaluateAssign,
+  evaluateTemplate,
+  placeResult,
+  readDataPath,
+  selectInput,
+  selectOutput,
+  VARIABLE_LIMIT_ERROR,
+  variableSizeProblem,
+  type DataDocuments,
+} from "../data/io.js";
 import { evaluateJsonata, evaluateJsonataTemplate, type JsonataBindings, type JsonataExpression, type JsonataTemplate } from "../data/jsonata.js";
+import type { CompiledPath } from "../data/path.js";
 import type { PayloadTemplate } from "../data/template.js";
 import type { Dataflow, Dynamic } from "../definition/model.js";
-import type { CompiledPath } from "../data/path.js";
-import { readDataPath } from "../data/io.js";
-import { evaluateIntrinsic } from "../data/intrinsics/index.js";
 
 /** An error raised while a state runs: AWS's name and cause; `location` when a JSONata expression failed. */
 export interface Failure {
@@ -90,18 +99,19 @@ export interface Shaped {
 }
 
 /**
- * Shapes a state's output from its result. JSONPath: ResultSelector (when `selectResult`), ResultPath
- * into the raw input, OutputPath; Assign reads `assignInput` as `$`. JSONata: Output (default: the
- * result) and Assign, both with `$states.result` when `offerResult`.
+ * Shapes a state's output from its result. JSONPath: ResultSelector, ResultPath into the raw input,
+ * OutputPath; Assign reads `assignInput` as `$`. JSONata: Output (default: the result) and Assign,
+ * with `$states.result` when `offerResult`, or `$states.errorOutput` for a catcher.
  */
 export async function shapeOutput(
   dataflow: Dataflow,
   data: StateData,
   result: unknown,
-  options: { readonly assignInput: unknown; readonly offerResult: boolean },
+  options: { readonly assignInput: unknown; readonly offerResult: boolean; readonly errorOutput?: unknown },
 ): Promise<Outcome<Shaped>> {
   if (dataflow.language === "JSONata") {
-    const extra = options.offerResult ? { result } : {};
+    // A catcher offers `$states.errorOutput`; a Task, Map or Parallel offers `$states.result`.
+    const extra = options.errorOutput !== undefined ? { errorOutput: options.errorOutput } : options.offerResult ? { result } : {};
     const output = dataflow.output ? await evaluateJsonataValue(dataflow.output, data, extra) : success(result);
     if (!output.ok) return output;
     return withAssign(output.value, dataflow.assign ? await evaluateJsonataValue(dataflow.assign, data, extra) : undefined);
@@ -124,7 +134,10 @@ export async function shapeOutput(
 function withAssign(output: unknown, assigned: Outcome<unknown> | undefined): Outcome<Shaped> {
   if (!assigned) return success({ output });
   if (!assigned.ok) return assigned;
-  return success({ output, assigned: assigned.value as Record<string, unknown> });
+  const values = assigned.value as Record<string, unknown>;
+  // JSONPath assignments are checked by evaluateAssign; JSONata ones here, with the same limits.
+  const tooLarge = variableSizeProblem(values);
+  return tooLarge === undefined ? success({ output, assigned: values }) : failure(VARIABLE_LIMIT_ERROR, tooLarge);
 }
 
 /** Evaluates a Dynamic value: a constant, a Reference Path, an intrinsic call or a JSONata expression. */

@@ -794,23 +794,11 @@ export class Decision {
     // AWS shows a caught time-out with an empty Cause, a task failed without a cause with null.
     const errorOutput = { Error: failure.error ?? null, Cause: failure.cause ?? (failure.error === "States.Timeout" ? "" : null) };
     const data = this.stateData(runId, state, active);
-    let shaped: Outcome<Shaped>;
-    if (catcher.dataflow.language === "JSONata") {
-      const output = catcher.dataflow.output ? await evaluateJsonataValue(catcher.dataflow.output, data, { errorOutput }) : { ok: true as const, value: errorOutput };
-      if (!output.ok) return this.stateFailed(runId, active, output.failure);
-      const assigned = catcher.dataflow.assign ? await evaluateJsonataValue(catcher.dataflow.assign, data, { errorOutput }) : undefined;
-      if (assigned && !assigned.ok) return this.stateFailed(runId, active, assigned.failure);
-      shaped = { ok: true, value: { output: output.value, ...(assigned ? { assigned: assigned.value as Record<string, unknown> } : {}) } };
-    } else {
-      const dataflow: Dataflow = {
-        language: "JSONPath",
-        inputPath: null,
-        resultPath: catcher.dataflow.resultPath,
-        outputPath: ROOT_OUTPUT,
-        ...(catcher.dataflow.assign ? { assign: catcher.dataflow.assign } : {}),
-      };
-      shaped = await shapeOutput(dataflow, data, errorOutput, { assignInput: errorOutput, offerResult: false });
-    }
+    const dataflow: Dataflow =
+      catcher.dataflow.language === "JSONata"
+        ? { language: "JSONata", output: catcher.dataflow.output, assign: catcher.dataflow.assign }
+        : { language: "JSONPath", inputPath: null, resultPath: catcher.dataflow.resultPath, outputPath: ROOT_OUTPUT, assign: catcher.dataflow.assign };
+    const shaped = await shapeOutput(dataflow, data, errorOutput, { assignInput: errorOutput, offerResult: false, errorOutput });
     if (!shaped.ok) return this.stateFailed(runId, active, shaped.failure);
     return this.exited(runId, state, shaped.value, catcher.next);
   }
