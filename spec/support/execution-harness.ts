@@ -276,18 +276,15 @@ const STATUS_OF_STEP: Record<Step["status"], RunStatus> = {
   timed_out: "TIMED_OUT",
 };
 
-/** The timers that guard each pending task (from the execution's task table). */
-function taskTimersOf(execution: Execution): Map<string, { timeout?: string; heartbeat?: string }> {
+/** The timers that guard each pending task, from the pending timers that name their task. */
+function taskTimersOf(pending: readonly Pending[]): Map<string, { timeout?: string; heartbeat?: string }> {
   const timers = new Map<string, { timeout?: string; heartbeat?: string }>();
-  for (const bucket of execution.tasks.buckets) {
-    for (const leaf of bucket ?? []) {
-      for (const task of Object.values(leaf ?? {})) {
-        timers.set(task.id, {
-          ...(task.timeoutTimer !== undefined ? { timeout: task.timeoutTimer } : {}),
-          ...(task.heartbeatTimer !== undefined ? { heartbeat: task.heartbeatTimer } : {}),
-        });
-      }
-    }
+  for (const item of pending) {
+    if (item.kind !== "timer" || item.task === undefined) continue;
+    const guard = timers.get(item.task) ?? {};
+    if (item.purpose === "task-timeout") guard.timeout = item.id;
+    if (item.purpose === "heartbeat-timeout") guard.heartbeat = item.id;
+    timers.set(item.task, guard);
   }
   return timers;
 }
@@ -396,7 +393,7 @@ export async function runCase(c: ExecutionCase): Promise<CaseRun> {
       }
 
       // No task can be answered: fire a timer.
-      const guards = taskTimersOf(step.execution);
+      const guards = taskTimersOf(step.pending);
       const deferred = new Set<string>();
       for (const task of tasks) {
         const entry = entries[assigned.get(task.id) as number] as RecordedTask;

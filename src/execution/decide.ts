@@ -283,7 +283,8 @@ export class Decision {
     const { active, state } = this.active(parentId);
     if (state.type === "Map" && run.scope.kind === "iteration") return this.iterationFailed(parentId, state, active, run.scope.index, runId, failure);
     const parallel = state as ParallelState;
-    if (active.work.kind === "parallel") for (const branch of active.work.branches) this.abortRun(branch);
+    // The siblings still running are aborted; the failing branch itself has already stopped.
+    if (active.work.kind === "parallel") for (const branch of active.work.branches) if (branch !== runId) this.abortRun(branch);
     const retry = this.retryFor(parallel, active, failure);
     this.emit({ type: "ParallelStateFailed", ...this.runEvent(parentId), ...errorFields(failure), ...(retry ? { retry } : {}) });
     if (!retry) await this.continueWith(parentId, await this.catchOrFail(parentId, parallel, active, failure));
@@ -535,16 +536,23 @@ export class Decision {
     const selected = selectedInput(state.dataflow, data);
     if (!selected.ok) return selected;
     if (state.wait.kind === "seconds") {
-      const seconds = await evaluateDynamic(state.wait.seconds, data, selected.value);
-      if (!seconds.ok) return seconds;
-      const value = seconds.value;
       const source = state.wait.seconds;
       if (source.kind === "path") {
-        const where = `${source.path.source}`;
-        if (typeof value !== "number") return fail("States.Runtime", `The SecondsPath parameter does not reference an input value: ${where}`);
-        if (!Number.isInteger(value)) return fail("States.Runtime", `The SecondsPath parameter cannot be parsed as a long value: ${where} == ${JSON.stringify(value)}`);
+        const where = source.path.source;
+        const read = readDataPath(source.path, { input: selected.value, context: data.context, variables: data.variables });
+        if (!read.ok) return fail("States.Runtime", `The SecondsPath parameter does not reference an input value: ${where}`);
+        const value = read.value;
+        if (typeof value !== "number" || !Number.isInteger(value)) {
+          return fail("States.Runtime", `The SecondsPath parameter cannot be parsed as a long value: ${where} == ${typeof value === "string" ? value : JSON.stringify(value)}`);
+        }
         if (value < 0) return fail("States.Runtime", `The SecondsPath parameter references a negative value: ${where} == ${value}`);
-      } else if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 99_999_999) {
+        if (value >= 2 ** 31) return fail("States.Runtime", "Wait state delay is too long.");
+        return { ok: true, value: this.atMillis + value * 1000 };
+      }
+      const seconds = await evaluateDynamic(source, data, selected.value);
+      if (!seconds.ok) return seconds;
+      const value = seconds.value;
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 99_999_999) {
         return fail(
           "States.QueryEvaluationError",
           `The JSONata expression '${source.kind === "jsonata" ? source.expression.source.trim() : ""}' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`,
@@ -611,12 +619,13 @@ export class Decision {
     if (credentials && !credentials.ok) return this.evaluationError(runId, state, active, credentials.failure);
     const over = this.tooLarge(parameters.value, state.name);
     if (over) return this.handleError(runId, state, active, over, () => {});
+    const taskCredentials = credentials?.ok ? credentialsOf(credentials.value) : undefined;
 
     const family: TaskFamily = kind === "lambda-function" ? "LambdaFunction" : kind === "activity" ? "Activity" : "Task";
     const taskId = `${this.nextEventId}:task`;
     const timeoutSeconds = timeout?.ok ? (timeout.value as number) : undefined;
     const heartbeatSeconds = heartbeat?.ok ? (heartbeat.value as number) : undefined;
-    const region = /^arn:[^:]+:[^:]+:([^:]*):/.exec(state.resource)?.[1] || "us-east-1";
+    const region = regionOf(state.resource) || regionOf(this.execution.facts.stateMachine.id) || "us-east-1";
     const scope = this.runEvent(runId);
     if (family === "Task") {
       const resourceType = resource.ok ? resource.value.resourceType : "unknown";
@@ -631,7 +640,7 @@ export class Decision {
           parameters: parameters.value,
           ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
           ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}),
-          ...(credentials?.ok ? { taskCredentials: credentials.value } : {}),
+          ...(taskCredentials ? { taskCredentials } : {}),
         },
         taskId,
         ...(token !== undefined ? { token } : {}),
@@ -641,7 +650,12 @@ export class Decision {
       this.emit({
         type: "LambdaFunctionScheduled",
         ...scope,
-        lambdaFunctionScheduledEventDetails: { resource: state.resource, input: parameters.value, ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}) },
+        lambdaFunctionScheduledEventDetails: {
+          resource: state.resource,
+          input: parameters.value,
+          ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
+          ...(taskCredentials ? { taskCredentials } : {}),
+        },
         taskId,
       });
     } else {
@@ -698,7 +712,8 @@ export class Decision {
 
   /** The host answered a task with its result. */
   async taskSucceeded(task: TaskWork, output: unknown): Promise<void> {
-    const over = this.tooLarge(output, task.resource);
+    // AWS names the service for an integration (`lambda`) and the function for a Lambda ARN.
+    const over = this.tooLarge(output, task.resourceType ?? task.resource);
     if (over) return this.taskFailed(task, over);
     const family = this.familyOf(task);
     const scope = this.runEvent(task.run);
@@ -1043,6 +1058,16 @@ function tolerated(work: Extract<ActiveState["work"], { kind: "map" }>, failures
   if (count !== undefined && failures > count) return false;
   if (percentage !== undefined && (failures / Math.max(work.items.length, 1)) * 100 > percentage) return false;
   return true;
+}
+
+/** The region part of an ARN (`arn:aws:states:eu-west-1:...`), empty when it has none. */
+const regionOf = (arn: string): string => /^arn:[^:]+:[^:]+:([^:]*):/.exec(arn)?.[1] ?? "";
+
+/** The evaluated Credentials as AWS records them: `{ roleArn }`. */
+function credentialsOf(value: unknown): { roleArn: unknown } | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const record = value as Record<string, unknown>;
+  return Object.hasOwn(record, "RoleArn") ? { roleArn: record["RoleArn"] } : undefined;
 }
 
 /** Whether an ErrorEquals list matches an error name (States.ALL, States.TaskFailed wildcards). */

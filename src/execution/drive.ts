@@ -183,7 +183,8 @@ export async function resumeExecution(execution: Execution, command: Command): P
       });
     }
     case "FireTimer": {
-      const timer = typeof command.id === "string" ? tableGet(execution.timers, command.id) : undefined;
+      if (typeof command.id !== "string") throw new CommandRejected("MALFORMED_COMMAND", "FireTimer needs the timer's id");
+      const timer = tableGet(execution.timers, command.id);
       if (!timer) throw new CommandRejected("UNKNOWN_TIMER", `No pending timer has the id ${JSON.stringify(command.id)}`);
       if (command.at === undefined && timer.until > execution.time) decision.setTime(timer.until);
       return run(decision, () => decision.timerFired(timer).then(() => decision.drain()));

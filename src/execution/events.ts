@@ -89,7 +89,7 @@ export type TaskScheduledEvent =
           readonly parameters: unknown;
           readonly timeoutInSeconds?: number;
           readonly heartbeatInSeconds?: number;
-          readonly taskCredentials?: unknown;
+          readonly taskCredentials?: { readonly roleArn: unknown };
         };
         readonly taskId: string;
         readonly token?: string;

@@ -1,14 +1,18 @@
 /**
- * A persistent table keyed by string, as plain JSON: a two-level hash trie (32 x 32 buckets).
- * Setting or deleting a key copies one bucket path (at most 64 slots plus one small leaf) instead
- * of the whole table, so an execution with 10,000 running Map iterations or pending tasks can be
- * updated per command in near-constant time while old Executions stay valid.
+ * A persistent table keyed by string, as plain JSON: a two-level hash trie (32 x 32 buckets) whose
+ * leaves are short lists of [key, value] pairs. Setting or deleting a key copies one bucket path
+ * (at most 64 slots plus one small leaf) instead of the whole table, so an execution with 10,000
+ * running Map iterations or pending tasks is updated per command in near-constant time while old
+ * Executions stay valid. Keys are data only: `__proto__` is a key like any other.
  */
+
+/** A leaf: the entries whose keys hash to it, in insertion order. */
+type Leaf<T> = readonly (readonly [string, T])[];
 
 /** The table: `size` and up to 32 top buckets of up to 32 leaves each (absent ones are null). */
 export interface Table<T> {
   readonly size: number;
-  readonly buckets: readonly (readonly (Readonly<Record<string, T>> | null)[] | null)[];
+  readonly buckets: readonly (readonly (Leaf<T> | null)[] | null)[];
 }
 
 /** A table with nothing in it. */
@@ -21,57 +25,62 @@ function hash(key: string): number {
   return h >>> 0;
 }
 
+function leafOf<T>(table: Table<T>, h: number): Leaf<T> | null | undefined {
+  return table.buckets[h & 31]?.[(h >>> 5) & 31];
+}
+
+function indexIn<T>(leaf: Leaf<T>, key: string): number {
+  for (let i = 0; i < leaf.length; i++) if ((leaf[i] as readonly [string, T])[0] === key) return i;
+  return -1;
+}
+
 /** The value under `key`, if any. */
 export function tableGet<T>(table: Table<T>, key: string): T | undefined {
-  const h = hash(key);
-  const leaf = table.buckets[h & 31]?.[(h >>> 5) & 31];
-  return leaf && Object.hasOwn(leaf, key) ? leaf[key] : undefined;
+  const leaf = leafOf(table, hash(key));
+  if (!leaf) return undefined;
+  const i = indexIn(leaf, key);
+  return i < 0 ? undefined : (leaf[i] as readonly [string, T])[1];
 }
 
 /** True when `key` is in the table. */
 export function tableHas<T>(table: Table<T>, key: string): boolean {
-  const h = hash(key);
-  const leaf = table.buckets[h & 31]?.[(h >>> 5) & 31];
-  return leaf ? Object.hasOwn(leaf, key) : false;
+  const leaf = leafOf(table, hash(key));
+  return leaf ? indexIn(leaf, key) >= 0 : false;
+}
+
+/** A table with `leaf` at hash `h`; `table` is unchanged. */
+function withLeaf<T>(table: Table<T>, h: number, leaf: Leaf<T> | null, size: number): Table<T> {
+  const top = h & 31;
+  const low = (h >>> 5) & 31;
+  const bucket = table.buckets[top] ?? [];
+  const newBucket = bucket.slice();
+  while (newBucket.length < low) newBucket.push(null);
+  newBucket[low] = leaf;
+  const buckets = table.buckets.slice();
+  while (buckets.length < top) buckets.push(null);
+  buckets[top] = newBucket;
+  return { size, buckets };
 }
 
 /** A new table with `key` set to `value`; `table` is unchanged. */
 export function tableSet<T>(table: Table<T>, key: string, value: T): Table<T> {
   const h = hash(key);
-  const top = h & 31;
-  const low = (h >>> 5) & 31;
-  const bucket = table.buckets[top] ?? [];
-  const leaf = bucket[low] ?? null;
-  const existed = leaf !== null && Object.hasOwn(leaf, key);
-  const newLeaf: Record<string, T> = { ...leaf };
-  // A defined property, so that keys such as "__proto__" are plain data.
-  Object.defineProperty(newLeaf, key, { value, enumerable: true, writable: true, configurable: true });
-  const newBucket = bucket.slice();
-  while (newBucket.length < low) newBucket.push(null);
-  newBucket[low] = newLeaf;
-  const buckets = table.buckets.slice();
-  while (buckets.length < top) buckets.push(null);
-  buckets[top] = newBucket;
-  return { size: existed ? table.size : table.size + 1, buckets };
+  const leaf = leafOf(table, h) ?? [];
+  const i = indexIn(leaf, key);
+  const newLeaf = leaf.slice();
+  if (i < 0) newLeaf.push([key, value]);
+  else newLeaf[i] = [key, value];
+  return withLeaf(table, h, newLeaf, i < 0 ? table.size + 1 : table.size);
 }
 
 /** A new table without `key`; the same table when the key is absent. */
 export function tableDelete<T>(table: Table<T>, key: string): Table<T> {
   const h = hash(key);
-  const top = h & 31;
-  const low = (h >>> 5) & 31;
-  const bucket = table.buckets[top];
-  const leaf = bucket?.[low];
-  if (!bucket || !leaf || !Object.hasOwn(leaf, key)) return table;
-  const newLeaf: Record<string, T> = {};
-  for (const k of Object.keys(leaf)) {
-    if (k !== key) Object.defineProperty(newLeaf, k, { value: leaf[k], enumerable: true, writable: true, configurable: true });
-  }
-  const newBucket = bucket.slice();
-  newBucket[low] = Object.keys(newLeaf).length > 0 ? newLeaf : null;
-  const buckets = table.buckets.slice();
-  buckets[top] = newBucket;
-  return { size: table.size - 1, buckets };
+  const leaf = leafOf(table, h);
+  const i = leaf ? indexIn(leaf, key) : -1;
+  if (!leaf || i < 0) return table;
+  const newLeaf = leaf.filter((_, j) => j !== i);
+  return withLeaf(table, h, newLeaf.length > 0 ? newLeaf : null, table.size - 1);
 }
 
 /** Every value, in a fixed order (by bucket, then by insertion within a bucket). */
@@ -81,7 +90,7 @@ export function tableValues<T>(table: Table<T>): T[] {
     if (!bucket) continue;
     for (const leaf of bucket) {
       if (!leaf) continue;
-      for (const key of Object.keys(leaf)) values.push(leaf[key] as T);
+      for (const entry of leaf) values.push(entry[1]);
     }
   }
   return values;

@@ -1,0 +1,261 @@
+/**
+ * Map states: items from ItemsPath, each iteration's input from ItemSelector, results in item order,
+ * MaxConcurrency, a failing iteration aborting the others, and the Distributed mode's Map Run.
+ */
+import { describe, expect, it } from "vitest";
+import { completeTask, failTask, fireTimer } from "../../src/index.js";
+import { after, briefs, eventOf, eventsOf, expectFailed, expectSucceeded, exitOutput, given, located, onlyTask, pending, types, when, whenAll } from "../support/given.js";
+
+const INVOKE = "arn:aws:states:::lambda:invoke";
+const taskProcessor = { StartAt: "Work", States: { Work: { Type: "Task", Resource: INVOKE, End: true } } };
+const map = (fields: Record<string, unknown>, extraStates: Record<string, unknown> = {}) => ({
+  StartAt: "M",
+  States: { M: { Type: "Map", End: true, ItemProcessor: taskProcessor, ...fields }, ...extraStates },
+});
+const taskIds = (step: Awaited<ReturnType<typeof given>>) => pending(step).filter((p) => p.kind === "task").map((p) => p.id);
+
+describe("Map", () => {
+  it("starts an iteration per item (all at once with MaxConcurrency 0), each in its own run", async () => {
+    const step = await given(map({}), { input: ["a", "b", "c"] });
+    expect(briefs(step)).toEqual([
+      "ExecutionStarted",
+      "MapStateEntered M",
+      "MapStateStarted",
+      "MapIterationStarted #0",
+      "MapIterationStarted #1",
+      "MapIterationStarted #2",
+      "TaskStateEntered Work",
+      "TaskScheduled 8:task",
+      "TaskStarted 8:task",
+      "TaskStateEntered Work",
+      "TaskScheduled 11:task",
+      "TaskStarted 11:task",
+      "TaskStateEntered Work",
+      "TaskScheduled 14:task",
+      "TaskStarted 14:task",
+    ]);
+    expect(eventOf(step, "MapStateStarted").mapStateStartedEventDetails).toEqual({ length: 3 });
+    expect(eventsOf(step, "MapIterationStarted").map((e) => [e.iteration, e.mapIterationStartedEventDetails])).toEqual([
+      ["3.0", { name: "M", index: 0 }],
+      ["3.1", { name: "M", index: 1 }],
+      ["3.2", { name: "M", index: 2 }],
+    ]);
+    expect(eventsOf(step, "MapIterationStarted").every((e) => e.run === undefined)).toBe(true);
+    expect(eventsOf(step, "TaskStateEntered").map((e) => [e.run, e.stateEnteredEventDetails.input])).toEqual([
+      ["3.0", "a"],
+      ["3.1", "b"],
+      ["3.2", "c"],
+    ]);
+    expect(taskIds(step)).toEqual(["8:task", "11:task", "14:task"]);
+  });
+
+  it("lists the results in item order, whatever order the iterations finish in", async () => {
+    const started = await given(map({}), { input: ["a", "b", "c"] });
+    let step = await whenAll(started, completeTask("14:task", "C", after(1)), completeTask("8:task", "A", after(2)));
+    expect(briefs(step)).toEqual(["TaskSucceeded 8:task", "TaskStateExited Work", "MapIterationSucceeded #0"]);
+    expect(eventOf(step, "MapIterationSucceeded").output).toBe("A");
+    step = await when(step, completeTask("11:task", "B", after(3)));
+    expect(briefs(step)).toEqual(["TaskSucceeded 11:task", "TaskStateExited Work", "MapIterationSucceeded #1", "MapStateSucceeded", "MapStateExited M", "ExecutionSucceeded"]);
+    expectSucceeded(step, ["A", "B", "C"]);
+  });
+
+  it("runs one iteration at a time with MaxConcurrency 1, in item order", async () => {
+    const started = await given(map({ MaxConcurrency: 1 }), { input: [10, 20, 30] });
+    expect(briefs(started).slice(2)).toEqual(["MapStateStarted", "MapIterationStarted #0", "TaskStateEntered Work", "TaskScheduled 6:task", "TaskStarted 6:task"]);
+    expect(onlyTask(started)).toMatchObject({ id: "6:task", input: 10 });
+
+    const second = await when(started, completeTask("6:task", 1, after(1)));
+    expect(briefs(second)).toEqual([
+      "TaskSucceeded 6:task",
+      "TaskStateExited Work",
+      "MapIterationSucceeded #0",
+      "MapIterationStarted #1",
+      "TaskStateEntered Work",
+      "TaskScheduled 13:task",
+      "TaskStarted 13:task",
+    ]);
+    expect(onlyTask(second)).toMatchObject({ id: "13:task", input: 20 });
+    const third = await when(second, completeTask("13:task", 2, after(2)));
+    expect(onlyTask(third)).toMatchObject({ input: 30 });
+    expectSucceeded(await when(third, completeTask(onlyTask(third).id, 3, after(3))), [1, 2, 3]);
+  });
+
+  it("keeps at most MaxConcurrency iterations running", async () => {
+    const started = await given(map({ MaxConcurrency: 2 }), { input: ["a", "b", "c", "d"] });
+    expect(pending(started).map((p) => (p.kind === "task" ? p.input : p.id))).toEqual(["a", "b"]);
+    const next = await when(started, completeTask(pending(started)[1]?.id as string, "B", after(1)));
+    expect(pending(next).map((p) => (p.kind === "task" ? p.input : p.id))).toEqual(["a", "c"]);
+  });
+
+  it("reads MaxConcurrencyPath from the input", async () => {
+    const step = await given(map({ MaxConcurrencyPath: "$.limit", ItemsPath: "$.items" }), { input: { limit: 1, items: [1, 2] } });
+    expect(eventOf(step, "MapStateStarted").maxConcurrency).toBe(1);
+    expect(taskIds(step)).toHaveLength(1);
+  });
+
+  it("takes its items from ItemsPath and builds each input with ItemSelector ($ is the Map's input, $$.Map.Item the item)", async () => {
+    const definition = map({
+      ItemsPath: "$.items",
+      ItemSelector: { "index.$": "$$.Map.Item.Index", "value.$": "$$.Map.Item.Value", "shared.$": "$.shared", fixed: "f" },
+    });
+    const step = await given(definition, { input: { items: [{ n: 1 }, { n: 2 }], shared: true } });
+    expect(eventOf(step, "MapStateStarted").mapStateStartedEventDetails).toEqual({ length: 2 });
+    expect(pending(step).map((p) => (p.kind === "task" ? p.input : undefined))).toEqual([
+      { index: 0, value: { n: 1 }, shared: true, fixed: "f" },
+      { index: 1, value: { n: 2 }, shared: true, fixed: "f" },
+    ]);
+  });
+
+  it("applies InputPath before ItemsPath, and ResultSelector, ResultPath and OutputPath to the list of results", async () => {
+    const definition = map({
+      InputPath: "$.in",
+      ItemsPath: "$.list",
+      ItemProcessor: { StartAt: "Double", States: { Double: { Type: "Pass", Parameters: { "v.$": "States.MathAdd($, $)" }, End: true } } },
+      ResultSelector: { "all.$": "$[*].v" },
+      ResultPath: "$.out",
+      OutputPath: "$.out.all",
+    });
+    expectSucceeded(await given(definition, { input: { in: { list: [1, 2, 3] }, other: 0 } }), [2, 4, 6]);
+  });
+
+  it("succeeds at once with an empty list", async () => {
+    const step = await given(map({}), { input: [] });
+    expect(briefs(step)).toEqual(["ExecutionStarted", "MapStateEntered M", "MapStateStarted", "MapStateSucceeded", "MapStateExited M", "ExecutionSucceeded"]);
+    expect(eventOf(step, "MapStateStarted").mapStateStartedEventDetails).toEqual({ length: 0 });
+    expectSucceeded(step, []);
+  });
+
+  it("fails with States.Runtime when ItemsPath does not select an array", async () => {
+    const step = await given(map({ ItemsPath: "$.x" }), { input: { x: 1 } });
+    expect(types(step)).toEqual(["ExecutionStarted", "MapStateEntered", "ExecutionFailed"]);
+    expectFailed(step, "States.Runtime", located("M", 2, `Reference path "$.x" must point to array.`));
+  });
+
+  it("fails with States.Runtime when its input is not an array", async () => {
+    expectFailed(await given(map({}), { input: { x: 1 } }), "States.Runtime", located("M", 2, `Reference path "$" must point to array.`));
+  });
+
+  it("fails with States.Runtime when ItemsPath selects nothing", async () => {
+    expectFailed(await given(map({ ItemsPath: "$.y" }), { input: { x: 1 } }), "States.Runtime", located("M", 2, "Invalid path '$.y' : No results for path: $['y']"));
+  });
+
+  it("fails with States.QueryEvaluationError (after EvaluationFailed and MapStateFailed) when a JSONata Map's input is not an array", async () => {
+    const step = await given({ QueryLanguage: "JSONata", ...map({}) }, { input: { x: 1 } });
+    expect(types(step)).toEqual(["ExecutionStarted", "MapStateEntered", "EvaluationFailed", "MapStateFailed", "ExecutionFailed"]);
+    expect(eventOf(step, "EvaluationFailed").evaluationFailedEventDetails).toMatchObject({ error: "States.QueryEvaluationError", location: "Items", state: "M" });
+    expectFailed(step, "States.QueryEvaluationError", located("M", 2, `Map state input must be an array but was: {"x":1}`));
+  });
+
+  it("fails when an iteration fails: MapIterationFailed, the others aborted, MapStateFailed, with the error passed through", async () => {
+    const started = await given(map({}), { input: [1, 2, 3] });
+    const step = await when(started, failTask("11:task", "Boom", "bad", after(1)));
+    expect(briefs(step)).toEqual([
+      "TaskFailed 11:task Boom",
+      "MapIterationFailed #1 Boom",
+      "TaskStateAborted",
+      "MapIterationAborted #0",
+      "TaskStateAborted",
+      "MapIterationAborted #2",
+      "MapStateFailed Boom",
+      "ExecutionFailed Boom",
+    ]);
+    expect(eventOf(step, "MapIterationFailed")).toMatchObject({ iteration: "3.1", error: "Boom", cause: "bad" });
+    expect(eventsOf(step, "TaskStateAborted").map((e) => e.run)).toEqual(["3.0", "3.2"]);
+    expect(eventOf(step, "MapStateFailed")).toMatchObject({ error: "Boom", cause: "bad" });
+    expectFailed(step, "Boom", "bad");
+  });
+
+  it("aborts nothing when the failing iteration is the only one running (MaxConcurrency 1)", async () => {
+    const started = await given(map({ MaxConcurrency: 1 }), { input: [1, 2, 3] });
+    const step = await when(started, failTask("6:task", "E", "c", after(1)));
+    expect(briefs(step)).toEqual(["TaskFailed 6:task E", "MapIterationFailed #0 E", "MapStateFailed E", "ExecutionFailed E"]);
+    expect(pending(step)).toEqual([]);
+  });
+
+  it("is caught at the Map state, and refuses answers from aborted iterations", async () => {
+    const definition = map(
+      { ItemsPath: "$.items", Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.err", Next: "Hold" }], End: undefined, Next: "Hold" },
+      { Hold: { Type: "Wait", Seconds: 60, End: true } },
+    );
+    const started = await given(definition, { input: { items: [1, 2] } });
+    expect(taskIds(started)).toEqual(["7:task", "10:task"]);
+    const step = await when(started, failTask("7:task", "Boom", "bad", after(1)));
+    expect(briefs(step)).toEqual([
+      "TaskFailed 7:task Boom",
+      "MapIterationFailed #0 Boom",
+      "TaskStateAborted",
+      "MapIterationAborted #1",
+      "MapStateFailed Boom",
+      "MapStateExited M",
+      "WaitStateEntered Hold",
+    ]);
+    expect(exitOutput(step, "M")).toEqual({ items: [1, 2], err: { Error: "Boom", Cause: "bad" } });
+    expect(pending(step)).toEqual([{ kind: "timer", id: "18:wait", state: "Hold", until: after(61), purpose: "wait" }]);
+    await expect(when(step, completeTask("10:task", "late", after(2)))).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
+  });
+
+  it("re-runs every item on a retry, after MapIterationFailed and without MapStateFailed", async () => {
+    const definition = {
+      StartAt: "M",
+      States: {
+        M: {
+          Type: "Map",
+          End: true,
+          MaxConcurrency: 1,
+          Retry: [{ ErrorEquals: ["E"], MaxAttempts: 1 }],
+          ItemProcessor: { StartAt: "Boom", States: { Boom: { Type: "Fail", Error: "E", Cause: "c" } } },
+        },
+      },
+    };
+    const started = await given(definition, { input: [1, 2] });
+    expect(briefs(started).slice(1)).toEqual(["MapStateEntered M", "MapStateStarted", "MapIterationStarted #0", "FailStateEntered Boom", "MapIterationFailed #0 E"]);
+    expect(eventOf(started, "MapIterationFailed").retry).toEqual({ retrier: 0, retryCount: 1, timer: { id: "6:retry", until: after(1) } });
+    expect(pending(started)).toEqual([{ kind: "timer", id: "6:retry", state: "M", until: after(1), purpose: "retry" }]);
+
+    const step = await when(started, fireTimer("6:retry"));
+    expect(briefs(step)).toEqual(["MapStateStarted", "MapIterationStarted #0", "FailStateEntered Boom", "MapIterationFailed #0 E", "MapStateFailed E", "ExecutionFailed E"]);
+    expect(eventOf(step, "MapIterationStarted").iteration).toBe("7.0");
+    expectFailed(step, "E", "c");
+  });
+});
+
+describe("Distributed Map", () => {
+  const distributed = {
+    StartAt: "M",
+    States: {
+      M: { Type: "Map", End: true, ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, ...taskProcessor } },
+    },
+  };
+
+  it("starts a Map Run and marks the iterations' events as the child executions' own", async () => {
+    const step = await given(distributed, { input: [1] });
+    expect(briefs(step).slice(1)).toEqual(["MapStateEntered M", "MapStateStarted", "MapRunStarted", "MapIterationStarted #0", "TaskStateEntered Work", "TaskScheduled 7:task", "TaskStarted 7:task"]);
+    expect(eventOf(step, "MapRunStarted").mapRunStartedEventDetails.mapRunArn).toMatch(
+      /^arn:aws:states:us-east-1:123456789012:mapRun:StateMachine\/M:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(step.events.map((e) => e.child === true)).toEqual([false, false, false, false, true, true, true, true]);
+  });
+
+  it("ends the Map Run before the Map state succeeds", async () => {
+    const started = await given(distributed, { input: [1] });
+    const step = await when(started, completeTask("7:task", "r", after(1)));
+    expect(briefs(step)).toEqual(["TaskSucceeded 7:task", "TaskStateExited Work", "MapIterationSucceeded #0", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited M", "ExecutionSucceeded"]);
+    expect(step.events.map((e) => e.child === true)).toEqual([true, true, true, false, false, false, false]);
+    expectSucceeded(step, ["r"]);
+  });
+
+  it("fails the Map Run when an item fails (no failures are tolerated by default)", async () => {
+    const started = await given(distributed, { input: [1] });
+    const step = await when(started, failTask("7:task", "Boom", "bad", after(1)));
+    expect(briefs(step)).toEqual([
+      "TaskFailed 7:task Boom",
+      "MapIterationFailed #0 Boom",
+      "MapRunFailed States.ExceedToleratedFailureThreshold",
+      "MapStateFailed States.ExceedToleratedFailureThreshold",
+      "ExecutionFailed States.ExceedToleratedFailureThreshold",
+    ]);
+    expect(step.events.map((e) => e.child === true)).toEqual([true, true, false, false, false]);
+    expect(step.status).toBe("failed");
+    if (step.status === "failed") expect(step.cause).toBe("The specified tolerated failure threshold was exceeded");
+  });
+});
