@@ -1,10 +1,11 @@
 /**
  * `evolve`: applies one event to an execution and returns the new execution. It evaluates nothing
- * (every evaluated value is in the event) and never changes its arguments; runs are updated with
- * immer, the large collections through persistent tables. An event that does not fit the
- * execution is a HistoryMismatch naming it.
+ * (every evaluated value is in the event) and never changes its arguments: the large collections
+ * are persistent tables, a run is updated as a shallow copy (immer only for the rare nested retry
+ * bookkeeping: on the hot path its proxies cost more than all the rest of evolve). An event that
+ * does not fit the execution is a HistoryMismatch naming it.
  */
-import { produce, type Draft } from "immer";
+import { produce } from "immer";
 import type { ErrorDetails, HistoryEvent, RetryDecision, TaskTimers, TimerStart } from "./events.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerPurpose, TimerWork } from "./model.js";
 import { seedRandom } from "./random.js";
@@ -120,16 +121,16 @@ class Evolution {
   }
 
   /** Updates a run with an immer recipe; every event of a run moves its `lastEventId`. */
-  private updateRun(id: string, recipe: (draft: Draft<Run>) => void): void {
+  /**
+   * Updates a run: the recipe gets a shallow copy of the run and of its active state, and replaces
+   * (never mutates) anything deeper. Every event of a run moves its `lastEventId`.
+   */
+  private updateRun(id: string, recipe: (draft: RunDraft) => void): void {
     const run = this.run(id);
-    this.runs = tableSet(
-      this.runs,
-      id,
-      produce(run, (draft) => {
-        recipe(draft);
-        draft.lastEventId = this.event.id;
-      }),
-    );
+    const draft: RunDraft = { ...run, lastEventId: this.event.id };
+    if (run.state) draft.state = { ...run.state };
+    recipe(draft);
+    this.runs = tableSet(this.runs, id, draft);
   }
 
   /** The state the event's run is in, which must be the state the event names (when it names one). */
@@ -191,15 +192,9 @@ class Evolution {
     const run = this.run();
     const state = this.activeState();
     this.updateRun(run.id, (draft) => {
-      const active = draft.state as Draft<ActiveState>;
-      if (retry) {
-        active.retryCount = retry.retryCount;
-        while (active.retriers.length <= retry.retrier) active.retriers.push(0);
-        active.retriers[retry.retrier] = (active.retriers[retry.retrier] ?? 0) + 1;
-        active.work = { kind: "retry", timerId: retry.timer.id };
-      } else {
-        active.work = { kind: "none" };
-      }
+      draft.state = retry
+        ? { ...countRetry(draft.state as ActiveState, retry), work: { kind: "retry", timerId: retry.timer.id } }
+        : { ...(draft.state as ActiveState), work: { kind: "none" } };
     });
     if (retry) this.addTimer(retry.timer, "retry", { run: run.id, state: state.name });
   }
@@ -231,7 +226,7 @@ class Evolution {
       ...extra,
     });
     this.updateRun(run.id, (draft) => {
-      (draft.state as Draft<ActiveState>).work = { kind: "task", taskId };
+      (draft.state as StateDraft).work = { kind: "task", taskId };
     });
   }
 
@@ -239,7 +234,7 @@ class Evolution {
     const task = this.task(taskId);
     this.removeTask(task);
     this.updateRun(task.run, (draft) => {
-      (draft.state as Draft<ActiveState>).work = { kind: "done", result: result as Draft<unknown> };
+      (draft.state as StateDraft).work = { kind: "done", result };
     });
   }
 
@@ -291,7 +286,7 @@ class Evolution {
             name,
             enteredEventId: event.id,
             enteredTime: event.timestamp,
-            input: input as Draft<unknown>,
+            input,
             retryCount: 0,
             retriers: [],
             work: timer ? { kind: "wait", timerId: timer.id } : { kind: "none" },
@@ -314,9 +309,9 @@ class Evolution {
         if (state.work.kind === "parallel") for (const id of state.work.branches) this.removeRunTree(id);
         this.updateRun(this.run().id, (draft) => {
           delete draft.state;
-          if (assignedVariables) Object.assign(draft.variables, assignedVariables);
+          if (assignedVariables) draft.variables = { ...draft.variables, ...assignedVariables };
           if (event.next !== undefined) draft.next = event.next;
-          else draft.ended = { output: output as Draft<unknown> };
+          else draft.ended = { output };
         });
         return;
       }
@@ -403,7 +398,7 @@ class Evolution {
         this.clearWaiting(state);
         const branches = Array.from({ length: event.branches }, (_, i) => branchRunId(event.id, i));
         this.updateRun(run.id, (draft) => {
-          (draft.state as Draft<ActiveState>).work = { kind: "parallel", branches, running: branches.length };
+          (draft.state as StateDraft).work = { kind: "parallel", branches, running: branches.length };
         });
         branches.forEach((id, index) => {
           this.runs = tableSet(this.runs, id, {
@@ -430,14 +425,14 @@ class Evolution {
         this.clearWaiting(state);
         if (event.items.length !== event.mapStateStartedEventDetails.length) this.fail("its length does not match its items");
         this.updateRun(this.run().id, (draft) => {
-          (draft.state as Draft<ActiveState>).work = {
+          (draft.state as StateDraft).work = {
             kind: "map",
-            items: event.items as Draft<unknown[]>,
-            effectiveInput: event.effectiveInput as Draft<unknown>,
+            items: event.items,
+            effectiveInput: event.effectiveInput,
             maxConcurrency: event.maxConcurrency,
             nextIndex: 0,
             running: 0,
-            results: emptyTable() as unknown as Draft<Table<unknown>>,
+            results: emptyTable(),
             startedEventId: event.id,
             failures: 0,
             ...(event.tolerance ? { tolerance: event.tolerance } : {}),
@@ -455,9 +450,7 @@ class Evolution {
         const id = iterationRunId(work.startedEventId, index);
         if (event.iteration !== id) this.fail(`iteration ${index} runs as '${id}', not '${event.iteration}'`);
         this.updateRun(run.id, (draft) => {
-          const map = (draft.state as Draft<ActiveState>).work as Extract<Draft<ActiveState>["work"], { kind: "map" }>;
-          map.nextIndex = index + 1;
-          map.running += 1;
+          (draft.state as StateDraft).work = { ...work, nextIndex: index + 1, running: work.running + 1 };
         });
         this.runs = tableSet(this.runs, id, {
           id,
@@ -486,18 +479,19 @@ class Evolution {
         const output = event.type === "MapIterationSucceeded" ? event.output : event.type === "MapIterationFailed" ? event.output : undefined;
         const results = output !== undefined ? tableSet(work.results, String(index), output) : work.results;
         const retry = event.type === "MapIterationFailed" ? event.retry : undefined;
+        const tolerated = event.type === "MapIterationFailed" && event.output !== undefined;
         this.updateRun(run.id, (draft) => {
-          const active = draft.state as Draft<ActiveState>;
-          const map = active.work as Extract<Draft<ActiveState>["work"], { kind: "map" }>;
-          map.running -= 1;
-          map.results = results as unknown as Draft<Table<unknown>>;
-          if (event.type === "MapIterationFailed" && event.output !== undefined) map.failures += 1;
-          if (retry) {
-            active.retryCount = retry.retryCount;
-            while (active.retriers.length <= retry.retrier) active.retriers.push(0);
-            active.retriers[retry.retrier] = (active.retriers[retry.retrier] ?? 0) + 1;
-            map.retryTimer = retry.timer.id;
-          }
+          const counted = retry ? countRetry(draft.state as ActiveState, retry) : (draft.state as ActiveState);
+          draft.state = {
+            ...counted,
+            work: {
+              ...work,
+              running: work.running - 1,
+              results,
+              failures: tolerated ? work.failures + 1 : work.failures,
+              ...(retry ? { retryTimer: retry.timer.id } : {}),
+            },
+          };
         });
         if (retry) this.addTimer(retry.timer, "retry", { run: run.id, state: state.name });
         return;
@@ -509,7 +503,7 @@ class Evolution {
         if (work.results.size !== work.items.length) this.fail(`only ${work.results.size} of ${work.items.length} iterations have succeeded`);
         const outputs = work.items.map((_, i) => tableGet(work.results, String(i)));
         this.updateRun(this.run().id, (draft) => {
-          (draft.state as Draft<ActiveState>).work = { kind: "done", result: outputs as Draft<unknown> };
+          (draft.state as StateDraft).work = { kind: "done", result: outputs };
         });
         return;
       }
@@ -526,6 +520,20 @@ class Evolution {
   private touchRun(): void {
     this.updateRun(this.run().id, () => {});
   }
+}
+
+/** A run being updated: a shallow copy whose fields may be replaced. */
+type RunDraft = { -readonly [K in keyof Run]: Run[K] };
+/** An active state being updated: a shallow copy whose fields may be replaced. */
+type StateDraft = { -readonly [K in keyof ActiveState]: ActiveState[K] };
+
+/** The state after a retry: its retry count, and one more attempt for the retrier (immer: a rare, nested update). */
+function countRetry(state: ActiveState, retry: RetryDecision): ActiveState {
+  return produce(state, (draft) => {
+    draft.retryCount = retry.retryCount;
+    while (draft.retriers.length <= retry.retrier) draft.retriers.push(0);
+    draft.retriers[retry.retrier] = (draft.retriers[retry.retrier] ?? 0) + 1;
+  });
 }
 
 const errorOf = (details: ErrorDetails | undefined): { error?: string; cause?: string } => ({
