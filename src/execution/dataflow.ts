@@ -50,11 +50,25 @@ export interface StateData {
   readonly now: number;
 }
 
-const documents = (data: StateData, input: unknown): DataDocuments => ({ input, context: data.context, variables: data.variables });
+/** What a path may read, with `input` as `$`; the context object is only built if a path reads `$$`. */
+export const documents = (data: StateData, input: unknown): DataDocuments => ({
+  input,
+  get context() {
+    return data.context;
+  },
+  variables: data.variables,
+});
 
-function bindings(data: StateData, extra: { result?: unknown; errorOutput?: unknown } = {}): JsonataBindings {
+/** What a JSONata expression reads: `$states` (the context object built on first use), variables, randomness, time. */
+export function bindings(data: StateData, extra: { result?: unknown; errorOutput?: unknown } = {}): JsonataBindings {
   return {
-    states: { input: data.input, context: data.context, ...extra },
+    states: {
+      input: data.input,
+      get context() {
+        return data.context;
+      },
+      ...extra,
+    },
     variables: data.variables,
     random: data.random,
     now: data.now,
@@ -126,7 +140,7 @@ export async function shapeOutput(
   }
   const placed = placeResult(data.input, dataflow.resultPath, value);
   if (!placed.ok) return fromData(placed);
-  const output = selectOutput(dataflow.outputPath, placed.value, { context: data.context, variables: data.variables });
+  const output = selectOutput(dataflow.outputPath, placed.value, documents(data, undefined));
   if (!output.ok) return fromData(output);
   return withAssign(output.value, assigned);
 }

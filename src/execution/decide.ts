@@ -18,6 +18,8 @@ import { parseTimestamp } from "../data/timestamp.js";
 import type { Catcher, ChoiceState, Dataflow, FailState, MapState, ParallelState, Scope, State, TaskState, WaitState, Workflow } from "../definition/model.js";
 import { readTaskResource } from "../definition/resources.js";
 import {
+  bindings,
+  documents,
   effectiveInput,
   evaluateDynamic,
   evaluateJsonataValue,
@@ -102,14 +104,12 @@ export class Decision {
     const run = partial.run === undefined ? undefined : tableGet(execution.runs, partial.run);
     const previous = previousEventId ?? (run ?? tableGet(execution.runs, ROOT_RUN))?.lastEventId ?? 0;
     const random = this.cursor.state();
-    const event = {
-      id: this.nextEventId,
-      previousEventId: previous,
-      timestamp: this.at,
-      ...partial,
-      ...(sameRandom(random, execution.random) ? {} : { random }),
-      ...(this.belongsToChild(partial) ? { child: true } : {}),
-    } as HistoryEvent;
+    const event = Object.assign({ id: this.nextEventId, previousEventId: previous, timestamp: this.at }, partial) as HistoryEvent & {
+      random?: RandomState;
+      child?: true;
+    };
+    if (!sameRandom(random, execution.random)) event.random = random;
+    if (this.belongsToChild(partial)) event.child = true;
     this.execution = evolve(execution, event);
     this.events.push(event);
     if (ENDS.has(event.type)) throw new ExecutionOver();
@@ -176,21 +176,32 @@ export class Decision {
   private stateData(runId: string, state: State, active: ActiveState, extra: { token?: string; mapItem?: { index: number; value: unknown } } = {}): StateData {
     const { facts } = this.execution;
     const retries = state.type === "Task" || state.type === "Parallel" || state.type === "Map";
-    const context = contextObject({
-      execution: {
-        id: facts.id,
-        name: facts.name,
-        input: facts.input,
-        roleArn: facts.roleArn,
-        startTime: facts.startTime,
-        ...(facts.type === "EXPRESS" ? {} : { redriveCount: 0 }),
+    let context: Record<string, unknown> | undefined;
+    // Most states never read `$$`: the context object is built on first use.
+    const build = (): Record<string, unknown> =>
+      contextObject({
+        execution: {
+          id: facts.id,
+          name: facts.name,
+          input: facts.input,
+          roleArn: facts.roleArn,
+          startTime: facts.startTime,
+          ...(facts.type === "EXPRESS" ? {} : { redriveCount: 0 }),
+        },
+        stateMachine: facts.stateMachine,
+        state: { name: active.name, enteredTime: active.enteredTime, ...(retries ? { retryCount: active.retryCount } : {}) },
+        ...(extra.token !== undefined ? { task: { token: extra.token } } : {}),
+        ...(extra.mapItem ? { mapItem: { ...extra.mapItem, source: "STATE_DATA" } } : {}),
+      });
+    return {
+      input: active.input,
+      get context() {
+        return (context ??= build());
       },
-      stateMachine: facts.stateMachine,
-      state: { name: active.name, enteredTime: active.enteredTime, ...(retries ? { retryCount: active.retryCount } : {}) },
-      ...(extra.token !== undefined ? { task: { token: extra.token } } : {}),
-      ...(extra.mapItem ? { mapItem: { ...extra.mapItem, source: "STATE_DATA" } } : {}),
-    });
-    return { input: active.input, context, variables: this.variablesOf(runId), random: this.cursor.next, now: this.atMillis };
+      variables: this.variablesOf(runId),
+      random: this.cursor.next,
+      now: this.atMillis,
+    };
   }
 
   private active(runId: string): { run: Run; active: ActiveState; state: State } {
@@ -475,23 +486,18 @@ export class Decision {
     const data = this.stateData(runId, state, active);
     const selected = selectedInput(state.dataflow, data);
     if (!selected.ok) return this.stateFailed(runId, active, selected.failure);
-    const documents = { input: selected.value, context: data.context, variables: data.variables };
+    const docs = documents(data, selected.value);
     for (const [index, branch] of state.choices.entries()) {
       let matched: boolean;
       if (branch.language === "JSONPath") {
-        const verdict = evaluateChoiceRule(branch.rule, (path) => readDataPath(path, documents));
+        const verdict = evaluateChoiceRule(branch.rule, (path) => readDataPath(path, docs));
         if (!verdict.ok) return this.stateFailed(runId, active, { error: verdict.error, cause: verdict.cause });
         matched = verdict.value;
       } else if (branch.condition.kind === "value") {
         matched = branch.condition.value;
       } else {
         const location = `Choices[${index}]/Condition`;
-        const value = await evaluateJsonata(branch.condition.expression, location, {
-          states: { input: data.input, context: data.context },
-          variables: data.variables,
-          random: data.random,
-          now: data.now,
-        });
+        const value = await evaluateJsonata(branch.condition.expression, location, bindings(data));
         if (!value.ok) return this.stateFailed(runId, active, { error: value.error, cause: value.cause, location: value.location });
         if (typeof value.value !== "boolean") {
           const cause = `The JSONata expression '${branch.condition.expression.source.trim()}' specified for the field '${location}' returned an unexpected result type. Expected 'boolean', but was '${jsonTypeName(value.value)}' for value: ${JSON.stringify(value.value)}`;
@@ -539,7 +545,7 @@ export class Decision {
       const source = state.wait.seconds;
       if (source.kind === "path") {
         const where = source.path.source;
-        const read = readDataPath(source.path, { input: selected.value, context: data.context, variables: data.variables });
+        const read = readDataPath(source.path, documents(data, selected.value));
         if (!read.ok) return fail("States.Runtime", `The SecondsPath parameter does not reference an input value: ${where}`);
         const value = read.value;
         if (typeof value !== "number" || !Number.isInteger(value)) {
@@ -915,7 +921,7 @@ export class Decision {
         ? fail("States.QueryEvaluationError", `Map state input must be an array but was: ${JSON.stringify(effective)}`, "Items")
         : fail("States.Runtime", `Reference path "$" must point to array.`);
     }
-    const read = readDataPath(state.items.path, { input: effective, context: data.context, variables: data.variables });
+    const read = readDataPath(state.items.path, documents(data, effective));
     if (!read.ok) return fail("States.Runtime", `Invalid path '${state.items.path.source}' : ${read.message}`);
     if (!Array.isArray(read.value)) return fail("States.Runtime", `Reference path "${state.items.path.source}" must point to array.`);
     return { ok: true, value: read.value };

@@ -127,10 +127,19 @@ class Evolution {
    */
   private updateRun(id: string, recipe: (draft: RunDraft) => void): void {
     const run = this.run(id);
-    const draft: RunDraft = { ...run, lastEventId: this.event.id };
-    if (run.state) draft.state = { ...run.state };
+    // A literal of every field (absent ones as undefined): faster than a spread plus a property.
+    const draft: RunDraft = {
+      id: run.id,
+      parent: run.parent,
+      scope: run.scope,
+      variables: run.variables,
+      lastEventId: this.event.id,
+      state: run.state && { ...run.state },
+      ended: run.ended,
+      next: run.next,
+    };
     recipe(draft);
-    this.runs = tableSet(this.runs, id, draft);
+    this.runs = tableSet(this.runs, id, withoutUndefined(draft));
   }
 
   /** The state the event's run is in, which must be the state the event names (when it names one). */
@@ -281,7 +290,7 @@ class Evolution {
         if (run.next !== undefined && run.next !== name) this.fail(`run '${run.id}' goes to '${run.next}', not '${name}'`);
         const timer = event.timer;
         this.updateRun(run.id, (draft) => {
-          delete draft.next;
+          draft.next = undefined;
           draft.state = {
             name,
             enteredEventId: event.id,
@@ -308,7 +317,7 @@ class Evolution {
         this.clearWaiting(state);
         if (state.work.kind === "parallel") for (const id of state.work.branches) this.removeRunTree(id);
         this.updateRun(this.run().id, (draft) => {
-          delete draft.state;
+          draft.state = undefined;
           if (assignedVariables) draft.variables = { ...draft.variables, ...assignedVariables };
           if (event.next !== undefined) draft.next = event.next;
           else draft.ended = { output };
@@ -327,7 +336,7 @@ class Evolution {
         if (work.kind === "parallel") for (const branch of work.branches) this.removeRunTree(branch);
         if (work.kind === "map") for (let i = 0; i < work.nextIndex; i++) this.removeRunTree(iterationRunId(work.startedEventId, i));
         this.updateRun(run.id, (draft) => {
-          delete draft.state;
+          draft.state = undefined;
           draft.ended = { error: "States.Aborted" };
         });
         return;
@@ -520,6 +529,16 @@ class Evolution {
   private touchRun(): void {
     this.updateRun(this.run().id, () => {});
   }
+}
+
+/** The run as plain JSON: fields set to undefined (removed) are left out, without `delete`. */
+function withoutUndefined(draft: RunDraft): Run {
+  const run: RunDraft = { id: draft.id, scope: draft.scope, variables: draft.variables, lastEventId: draft.lastEventId };
+  if (draft.parent !== undefined) run.parent = draft.parent;
+  if (draft.state !== undefined) run.state = draft.state;
+  if (draft.ended !== undefined) run.ended = draft.ended;
+  if (draft.next !== undefined) run.next = draft.next;
+  return run;
 }
 
 /** A run being updated: a shallow copy whose fields may be replaced. */
