@@ -16,7 +16,8 @@ import {
   type JsonataValue,
 } from "../../src/data/jsonata.js";
 import { copyAsJson, COPY_LIMITS } from "../../src/data/jsonata/copy.js";
-import { seededRandom, uuidFrom } from "../../src/data/jsonata/functions.js";
+import { uuidV4 } from "../../src/data/intrinsics/random.js";
+import { seededRandom } from "../../src/data/jsonata/functions.js";
 import { loadConformanceCases, MISSING_CASES, type ConformanceCase } from "../support/conformance.js";
 
 const OUTPUT: JsonataScope = { result: false, errorOutput: false };
@@ -552,8 +553,8 @@ describe("evaluateJsonata", () => {
       const [a, b] = first as [string, string];
       expect(a).not.toBe(b);
       for (const id of [a, b]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      expect(uuidFrom(() => 0)).toBe("00000000-0000-4000-8000-000000000000");
-      expect(uuidFrom(() => 0.999999)).toBe("ffffffff-ffff-4fff-bfff-ffffffffffff");
+      expect(uuidV4(() => 0)).toBe("00000000-0000-4000-8000-000000000000");
+      expect(uuidV4(() => 0.999999)).toBe("ffffffff-ffff-4fff-bfff-ffffffffffff");
     });
 
     it("$parse reads JSON text", async () => {

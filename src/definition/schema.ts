@@ -218,6 +218,18 @@ interface StateShape {
   readonly atMostOne?: readonly (readonly string[])[];
 }
 
+/** The fields Task and Parallel share: they take input, produce a result, and handle errors. */
+const workerFields = (): Record<string, Field> => ({
+  ...commonFields,
+  ...flowFields,
+  ...pathIoFields,
+  ...resultFields,
+  ...argumentsField,
+  ...outputField,
+  ...assignField,
+  ...errorHandlingFields(),
+});
+
 const STATE_SHAPES: Record<StateType, StateShape> = {
   Pass: {
     fields: {
@@ -234,14 +246,7 @@ const STATE_SHAPES: Record<StateType, StateShape> = {
   },
   Task: {
     fields: {
-      ...commonFields,
-      ...flowFields,
-      ...pathIoFields,
-      ...resultFields,
-      ...argumentsField,
-      ...outputField,
-      ...assignField,
-      ...errorHandlingFields(),
+      ...workerFields(),
       Resource: field(BOTH, string),
       TimeoutSeconds: field(BOTH, expressionIn(integer(1), "a positive integer")),
       TimeoutSecondsPath: field(JSONPATH, string),
@@ -301,14 +306,7 @@ const STATE_SHAPES: Record<StateType, StateShape> = {
   },
   Parallel: {
     fields: {
-      ...commonFields,
-      ...flowFields,
-      ...pathIoFields,
-      ...resultFields,
-      ...argumentsField,
-      ...outputField,
-      ...assignField,
-      ...errorHandlingFields(),
+      ...workerFields(),
       Branches: field(BOTH, { type: "array", minItems: 1, items: object }),
     },
     required: ["Branches"],

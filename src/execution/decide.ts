@@ -34,7 +34,8 @@ import {
 import type { HistoryEvent, NewEvent, RetryDecision, TaskFamily, TimerStart } from "./events.js";
 import { branchRunId, evolve, iterationRunId, ROOT_RUN } from "./evolve.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerWork } from "./model.js";
-import { randomCursor, randomUuid, type RandomCursor, type RandomState } from "./random.js";
+import { uuidV4 } from "../data/intrinsics/random.js";
+import { randomCursor, type RandomCursor, type RandomState } from "./random.js";
 import { tableGet, tableValues } from "./table.js";
 
 /** Thrown (and caught by the driver) once an Execution* end event is written: nothing more happens. */
@@ -609,7 +610,7 @@ export class Decision {
     const resource = readTaskResource(state.resource);
     const kind = resource.ok ? resource.value.kind : "integration";
     const needsToken = state.pattern === "callback" || kind === "activity";
-    const token = needsToken ? randomUuid(this.cursor.next) : undefined;
+    const token = needsToken ? uuidV4(this.cursor.next) : undefined;
     const data = this.stateData(runId, state, active, token !== undefined ? { token } : {});
     const parameters = await effectiveInput(state.dataflow, data);
     if (!parameters.ok) return this.evaluationError(runId, state, active, parameters.failure);
@@ -872,7 +873,7 @@ export class Decision {
     if (state.mode === "DISTRIBUTED") {
       const { facts } = this.execution;
       const arn = facts.stateMachine.id.replace(":stateMachine:", ":mapRun:");
-      this.emit({ type: "MapRunStarted", ...this.runEvent(runId), mapRunStartedEventDetails: { mapRunArn: `${arn}/${state.label ?? state.name}:${randomUuid(this.cursor.next)}` } });
+      this.emit({ type: "MapRunStarted", ...this.runEvent(runId), mapRunStartedEventDetails: { mapRunArn: `${arn}/${state.label ?? state.name}:${uuidV4(this.cursor.next)}` } });
     }
     this.queue.push({ kind: "progress", run: runId });
     return BLOCKED;

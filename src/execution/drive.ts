@@ -12,7 +12,8 @@ import { Decision, ExecutionOver } from "./decide.js";
 import type { HistoryEvent } from "./events.js";
 import { checkSequence, evolve, pendingWork, ROOT_RUN } from "./evolve.js";
 import type { Execution, Limits, Pending, Run, TaskWork } from "./model.js";
-import { randomCursor, randomUuid, seedRandom } from "./random.js";
+import { uuidV4 } from "../data/intrinsics/random.js";
+import { randomCursor, seedRandom } from "./random.js";
 import { CommandRejected, HistoryMismatch } from "./rejections.js";
 import { tableGet, tableValues } from "./table.js";
 
@@ -112,7 +113,7 @@ export async function startExecution(workflow: Workflow, options: StartOptions):
   const at = iso(options.at);
   const seed = options.seed;
   const cursor = randomCursor(seedRandom(seed));
-  const name = options.name ?? randomUuid(cursor.next);
+  const name = options.name ?? uuidV4(cursor.next);
   if (typeof name !== "string" || name.length === 0 || name.length > 80) throw new CommandRejected("MALFORMED_COMMAND", "'name' must be 1 to 80 characters");
   const stateMachineArn = options.stateMachineArn ?? "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine";
   const roleArn = options.roleArn ?? "arn:aws:iam::123456789012:role/stepfold";
@@ -121,7 +122,7 @@ export async function startExecution(workflow: Workflow, options: StartOptions):
   if (type !== "STANDARD" && type !== "EXPRESS") throw new CommandRejected("MALFORMED_COMMAND", "'type' must be STANDARD or EXPRESS");
   const executionArn =
     type === "EXPRESS"
-      ? `${stateMachineArn.replace(":stateMachine:", ":express:")}:${name}:${randomUuid(cursor.next)}`
+      ? `${stateMachineArn.replace(":stateMachine:", ":express:")}:${name}:${uuidV4(cursor.next)}`
       : `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
   const fingerprint = fingerprintOf(workflow);
   const started: HistoryEvent = {

@@ -43,18 +43,3 @@ export function randomCursor(from: RandomState): RandomCursor {
     state: () => [a, b, c, d],
   };
 }
-
-const HEX = "0123456789abcdef";
-
-/** A version 4 UUID made from 16 draws. */
-export function randomUuid(next: () => number): string {
-  let out = "";
-  for (let i = 0; i < 16; i++) {
-    let byte = Math.floor(next() * 256);
-    if (i === 6) byte = (byte & 0x0f) | 0x40;
-    if (i === 8) byte = (byte & 0x3f) | 0x80;
-    out += HEX[byte >> 4]! + HEX[byte & 15]!;
-    if (i === 3 || i === 5 || i === 7 || i === 9) out += "-";
-  }
-  return out;
-}

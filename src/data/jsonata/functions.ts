@@ -7,6 +7,7 @@
  */
 import jsonata from "jsonata";
 import { hashHex, isHashAlgorithm, HASH_ALGORITHMS } from "../hash.js";
+import { uuidV4 } from "../intrinsics/random.js";
 import { JSONATA_LIMITS, LimitExceeded, runOf, type Frame, type Run } from "./runtime.js";
 
 /** What jsonata passes as `this` to a registered function. */
@@ -65,15 +66,6 @@ export function seededRandom(seed: number): number {
   return (a * 2 ** 21 + (b >>> 11)) / 2 ** 53;
 }
 
-/** A version 4 UUID from 16 draws of `random`. */
-export function uuidFrom(random: () => number): string {
-  const bytes = Array.from({ length: 16 }, () => Math.floor(random() * 256) & 0xff);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40; // version 4
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // RFC 4122 variant
-  const hex = bytes.map((byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 /** The integer a numeric argument stands for (rounded down); refuses non-finite numbers. */
 const integer = (value: number, what: string): number => {
   if (!Number.isFinite(value)) throw new FunctionArgumentError(`The ${what} must be a finite number.`);
@@ -117,7 +109,7 @@ function random(this: Focus, seed: number | undefined): unknown {
 
 function uuid(this: Focus): unknown {
   const run = runFor(this);
-  return uuidFrom(() => draw(run));
+  return uuidV4(() => draw(run));
 }
 
 function parse(this: Focus, text: string | undefined): unknown {

@@ -1,0 +1,293 @@
+/**
+ * stepfold against its peers: `npm run bench` (which builds first) or `node spec/bench/suite.mjs`.
+ *
+ *   node spec/bench/suite.mjs [--only <workload>[,<workload>...]] [--quick] [--runs <K>]
+ *   node --expose-gc spec/bench/suite.mjs --run <workload> <engine> [--quick] [--runs <K>]
+ *
+ * The parent runs every (workload, engine) pair in a child process of its own, one after another,
+ * so that each child's peak memory belongs to that pair alone, then prints one table. A child
+ * checks every result (a wrong answer fails the suite), warms up, times K runs and prints one JSON
+ * line: { median, min, runs, maxRssMiB } (times in milliseconds, per operation).
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { WORKLOADS, workloadNamed } from "./workloads.mjs";
+
+const SUITE = fileURLToPath(import.meta.url);
+const USAGE = `usage: node spec/bench/suite.mjs [--only <workload>[,...]] [--quick] [--runs <K>]
+       node --expose-gc spec/bench/suite.mjs --run <workload> <engine> [--quick] [--runs <K>]
+workloads: ${WORKLOADS.map((w) => `${w.number}=${w.id}`).join(", ")}`;
+
+/** A first warm-up run slower than this gets no second warm-up, and the default K drops to 3. */
+const SLOW_RUN_MS = 2_000;
+
+/**
+ * @typedef {object} Options
+ * @property {{ workload: string, engine: string } | undefined} child
+ * @property {string[] | undefined} only
+ * @property {boolean} quick
+ * @property {number | undefined} runs
+ */
+
+/**
+ * Reads the command line; throws a usage error (with the message to print) when it does not fit.
+ * @param {readonly string[]} args
+ * @returns {Options}
+ */
+function parseArguments(args) {
+  /** @type {Options} */
+  const options = { child: undefined, only: undefined, quick: false, runs: undefined };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = () => {
+      const next = args[++i];
+      if (next === undefined || next.startsWith("--")) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    switch (arg) {
+      case "--run":
+        options.child = { workload: value(), engine: value() };
+        break;
+      case "--only":
+        options.only = value().split(",").filter((name) => name !== "");
+        break;
+      case "--quick":
+        options.quick = true;
+        break;
+      case "--runs": {
+        const runs = Number(value());
+        if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs needs a whole number ≥ 1");
+        options.runs = runs;
+        break;
+      }
+      case "--help":
+      case "-h":
+        throw new Error("");
+      default:
+        throw new Error(`unknown argument ${JSON.stringify(arg)}`);
+    }
+  }
+  return options;
+}
+
+/** @param {readonly number[]} values */
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? /** @type {number} */ (sorted[middle]) : (/** @type {number} */ (sorted[middle - 1]) + /** @type {number} */ (sorted[middle])) / 2;
+};
+
+/** Collects garbage between runs (children run with --expose-gc) so that one run's garbage is not the next one's cost. */
+const collectGarbage = () => globalThis.gc?.();
+
+/**
+ * One run of a case, untimed preparation first; returns the time of `run` alone, after checking its result.
+ * @param {import("./workloads.mjs").Case} workCase
+ */
+async function timeOneRun(workCase) {
+  const prepared = workCase.prepare ? await workCase.prepare() : undefined;
+  collectGarbage();
+  const begin = performance.now();
+  const result = await workCase.run(prepared);
+  const elapsed = performance.now() - begin;
+  workCase.check(result);
+  return elapsed / (workCase.opsPerRun ?? 1);
+}
+
+/**
+ * The child: loads one engine of one workload, warms up, times K runs and prints one JSON line.
+ * @param {Options} options
+ */
+async function runChild(options) {
+  const { workload: name, engine: key } = /** @type {NonNullable<Options["child"]>} */ (options.child);
+  const workload = workloadNamed(name);
+  if (!workload) throw new Error(`unknown workload ${JSON.stringify(name)}`);
+  const engine = workload.engines[key];
+  if (!engine) throw new Error(`workload ${workload.id} has no engine ${JSON.stringify(key)} (it has ${Object.keys(workload.engines).join(", ")})`);
+  const workCase = await engine.load(options.quick);
+  const firstWarmUp = await timeOneRun(workCase) * (workCase.opsPerRun ?? 1);
+  if (firstWarmUp < SLOW_RUN_MS) await timeOneRun(workCase);
+  const runs = options.runs ?? (options.quick ? 3 : firstWarmUp >= SLOW_RUN_MS ? 3 : 5);
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(await timeOneRun(workCase));
+  const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+  const line = { median: median(times), min: Math.min(...times), runs, maxRssMiB: Math.round(maxRssMiB * 10) / 10 };
+  process.stdout.write(`${JSON.stringify({ ...line, size: workCase.size })}\n`);
+}
+
+/**
+ * @typedef {{ ok: true, median: number, min: number, runs: number, maxRssMiB: number, size?: string }
+ *   | { ok: false, message: string }} Measurement
+ */
+
+/**
+ * Runs one (workload, engine) pair in a child process and reads its JSON line.
+ * @param {import("./workloads.mjs").Workload} workload
+ * @param {string} engine
+ * @param {Options} options
+ * @returns {Promise<Measurement>}
+ */
+function measureInChild(workload, engine, options) {
+  const args = ["--expose-gc", SUITE, "--run", workload.id, engine];
+  if (options.quick) args.push("--quick");
+  if (options.runs !== undefined) args.push("--runs", String(options.runs));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", (error) => resolve({ ok: false, message: error.message }));
+    child.on("close", (code) => {
+      const last = stdout.trim().split("\n").at(-1) ?? "";
+      if (code === 0) {
+        try {
+          const parsedLine = JSON.parse(last);
+          if (typeof parsedLine.median === "number") return resolve({ ok: true, ...parsedLine });
+        } catch {
+          // falls through to the failure below
+        }
+      }
+      const reason = stderr.trim().split("\n").find((text) => /Error|assert|fail/i.test(text)) ?? stderr.trim().split("\n")[0] ?? "";
+      process.stderr.write(stderr);
+      resolve({ ok: false, message: `exit ${code}: ${reason || last || "no output"}` });
+    });
+  });
+}
+
+/** @param {number} ms a time in milliseconds, with three significant digits below 100 */
+function formatMs(ms) {
+  if (ms >= 100) return Math.round(ms).toLocaleString("en-US");
+  if (ms >= 0.01) return ms.toPrecision(3);
+  return ms.toExponential(2);
+}
+
+/** @param {number} ratio */
+const formatRatio = (ratio) => (ratio >= 100 ? `${Math.round(ratio)}x` : `${ratio.toPrecision(3)}x`);
+
+/**
+ * The ratio, target and verdict columns of a row.
+ * @param {import("./workloads.mjs").Target} target
+ * @param {number} subject the subject's median
+ * @param {number} baseline the baseline's median
+ * @returns {{ ratio: string, target: string, met: string }}
+ */
+function judge(target, subject, baseline) {
+  const speedup = baseline / subject;
+  switch (target.kind) {
+    case "faster":
+      return { ratio: formatRatio(speedup), target: `≥ ${target.atLeast}x`, met: speedup >= target.atLeast ? "yes" : "NO" };
+    case "floor":
+      return {
+        ratio: `${formatRatio(speedup)} (${(subject / baseline).toFixed(2)}x floor)`,
+        target: `≤ ${target.within}x floor`,
+        met: subject <= target.within * baseline ? "yes" : "NO",
+      };
+    case "scaling": {
+      const growth = subject / baseline;
+      return { ratio: `${growth.toFixed(2)} (t big / t small)`, target: `≤ ${target.atMost}`, met: growth <= target.atMost ? "yes" : "NO" };
+    }
+    default:
+      return { ratio: formatRatio(speedup), target: "(report)", met: "—" };
+  }
+}
+
+/**
+ * One cell of a time column: "median" for a peer tool, "median (label, size)" where the engine needs saying.
+ * @param {Measurement} measurement
+ * @param {string} label
+ * @param {boolean} named whether the cell must say which engine it is
+ */
+function timeCell(measurement, label, named) {
+  if (!measurement.ok) return "FAILED";
+  const notes = [named ? label : "", measurement.size ?? ""].filter((note) => note !== "");
+  return `${formatMs(measurement.median)}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}`;
+}
+
+/**
+ * Prints rows as an aligned Markdown table.
+ * @param {readonly string[]} header
+ * @param {readonly (readonly string[])[]} rows
+ */
+function printTable(header, rows) {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const line = (/** @type {readonly string[]} */ cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+/**
+ * The parent: one child per (workload, engine), then the table. Exits 1 when a check failed.
+ * @param {Options} options
+ */
+async function runParent(options) {
+  const chosen = options.only
+    ? options.only.map((name) => {
+        const workload = workloadNamed(name);
+        if (!workload) throw new Error(`unknown workload ${JSON.stringify(name)}`);
+        return workload;
+      })
+    : WORKLOADS;
+  console.error(`stepfold benchmarks: node ${process.version}, ${options.quick ? "quick (small sizes)" : "full sizes"}, ${options.runs ?? "default"} timed runs per pair`);
+  const rows = [];
+  const failures = [];
+  for (const workload of chosen) {
+    /** @type {Record<string, Measurement>} */
+    const measured = {};
+    for (const key of [workload.subject, workload.baseline]) {
+      const engine = /** @type {import("./workloads.mjs").Engine} */ (workload.engines[key]);
+      const measurement = await measureInChild(workload, key, options);
+      measured[key] = measurement;
+      console.error(
+        measurement.ok
+          ? `  ${workload.number} ${workload.id} ${engine.label}: median ${formatMs(measurement.median)} ms, min ${formatMs(measurement.min)} ms, ${measurement.runs} runs, ${measurement.maxRssMiB} MiB`
+          : `  ${workload.number} ${workload.id} ${engine.label}: FAILED ${measurement.message}`,
+      );
+      if (!measurement.ok) failures.push(`${workload.number} ${workload.id} ${engine.label}: ${measurement.message}`);
+    }
+    const subject = /** @type {Measurement} */ (measured[workload.subject]);
+    const baseline = /** @type {Measurement} */ (measured[workload.baseline]);
+    const subjectEngine = /** @type {import("./workloads.mjs").Engine} */ (workload.engines[workload.subject]);
+    const baselineEngine = /** @type {import("./workloads.mjs").Engine} */ (workload.engines[workload.baseline]);
+    const verdict = subject.ok && baseline.ok ? judge(workload.target, subject.median, baseline.median) : { ratio: "—", target: "—", met: "FAILED" };
+    const named = subjectEngine.label !== "stepfold";
+    rows.push([
+      `${workload.number}. ${workload.title}`,
+      timeCell(subject, subjectEngine.label, named),
+      timeCell(baseline, baselineEngine.label, true),
+      verdict.ratio,
+      verdict.target,
+      verdict.met,
+      subject.ok ? subject.maxRssMiB.toFixed(0) : "—",
+      baseline.ok ? baseline.maxRssMiB.toFixed(0) : "—",
+    ]);
+  }
+  console.log("");
+  printTable(["workload", "stepfold median ms", "peer median ms", "ratio (peer/stepfold)", "target", "met?", "stepfold peak MiB", "peer peak MiB"], rows);
+  if (failures.length > 0) {
+    console.log(`\n${failures.length} measurement(s) failed (a wrong answer or a crash):`);
+    for (const failure of failures) console.log(`  ${failure}`);
+    process.exitCode = 1;
+  }
+}
+
+/** @type {Options} */
+let options;
+try {
+  options = parseArguments(process.argv.slice(2));
+} catch (error) {
+  const message = /** @type {Error} */ (error).message;
+  console.error(message ? `${message}\n${USAGE}` : USAGE);
+  process.exit(message ? 2 : 0);
+}
+if (options.child) {
+  await runChild(options);
+} else {
+  try {
+    await runParent(options);
+  } catch (error) {
+    console.error(/** @type {Error} */ (error).message);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,460 @@
+/**
+ * The workloads of `npm run bench`. Each pits a subject (stepfold) against a baseline (a peer tool,
+ * a floor, or stepfold itself at another size or in another query language). Every engine loads
+ * into a Case: an optional untimed `prepare`, the timed `run`, and a `check` that throws when the
+ * answer is wrong, so that no time is ever reported for a wrong answer.
+ */
+import assert from "node:assert/strict";
+import {
+  brokenFiftyStateDefinition,
+  counterLoopDefinition,
+  fiftyStateDefinition,
+  intrinsicMapDefinition,
+  jsonataMapDefinition,
+  taskMapDefinition,
+  wideParallelDefinition,
+} from "./definitions.mjs";
+import { loadAslValidator, loadLocalStepFunctions } from "./peers.mjs";
+
+/**
+ * @typedef {object} Case
+ * @property {() => unknown | Promise<unknown>} [prepare] untimed work before each run (its result goes to `run`)
+ * @property {(prepared: any) => Promise<unknown> | unknown} run the timed work
+ * @property {(result: any) => void} check throws when `run`'s result is wrong
+ * @property {number} [opsPerRun] how many operations one run does (times are reported per operation)
+ * @property {string} [size] what the run works on, for the table (e.g. "10,000 items")
+ *
+ * @typedef {object} Engine
+ * @property {string} label what the table calls it
+ * @property {(quick: boolean) => Promise<Case>} load builds the case (parses definitions, makes inputs)
+ *
+ * @typedef {{ kind: "faster", atLeast: number }
+ *   | { kind: "floor", within: number }
+ *   | { kind: "scaling", atMost: number }
+ *   | { kind: "none" }} Target
+ *   faster: baseline/subject ≥ atLeast; floor: subject ≤ within × baseline;
+ *   scaling: subject/baseline ≤ atMost; none: reported only.
+ *
+ * @typedef {object} Workload
+ * @property {string} id the name `--only` and `--run` take
+ * @property {string} number its number in the table
+ * @property {string} title
+ * @property {Target} target
+ * @property {string} subject the key of the subject engine (the table's stepfold column)
+ * @property {string} baseline the key of the baseline engine (the table's peer column)
+ * @property {Record<string, Engine>} engines
+ */
+
+/** @type {typeof import("../../dist/index.js") | undefined} */
+let loadedStepfold;
+
+/**
+ * The built library, imported on first use so that a child that runs only a peer never loads it
+ * (its modules would count in the peer's peak memory).
+ */
+async function loadStepfold() {
+  loadedStepfold ??= await import("../../dist/index.js");
+  return loadedStepfold;
+}
+
+/** The library that `loadStepfold` loaded; only engines that awaited it call this. */
+function stepfold() {
+  if (!loadedStepfold) throw new Error("stepfold is used before loadStepfold()");
+  return loadedStepfold;
+}
+
+/** Every execution starts at the same time with the same seed: runs are reproducible. */
+const AT = "2024-01-01T00:00:00.000Z";
+const SEED = 1;
+/** The workloads write more than AWS's 25,000 events and 256 KiB payloads (10,000-item outputs). */
+const NO_LIMITS = { historyEvents: 1e9, payloadBytes: 1e9 };
+
+/** @param {number} n */
+const count = (n) => n.toLocaleString("en-US");
+
+/** @param {number} n @returns {number[]} 0, 3, 6, ... */
+const itemValues = (n) => Array.from({ length: n }, (_, i) => i * 3);
+
+/**
+ * The output workloads 1 and 7 must give: item i (value 3i) becomes { sum: 4i, label: "item 3i" }.
+ * @param {unknown} output
+ * @param {number} n
+ */
+function checkShapedItems(output, n) {
+  assert.ok(Array.isArray(output), "the Map output must be an array");
+  assert.equal(output.length, n, "the Map output must have one entry per item");
+  for (let i = 0; i < n; i++) {
+    const item = output[i];
+    if (item?.sum !== 4 * i || item?.label !== `item ${3 * i}` || Object.keys(item).length !== 2) {
+      assert.fail(`Map output[${i}] is ${JSON.stringify(item)}, not ${JSON.stringify({ sum: 4 * i, label: `item ${3 * i}` })}`);
+    }
+  }
+}
+
+/**
+ * The output of workload 4: item i becomes the task's answer { doubled: 2i }.
+ * @param {unknown} output
+ * @param {number} n
+ */
+function checkDoubledItems(output, n) {
+  assert.ok(Array.isArray(output), "the Map output must be an array");
+  assert.equal(output.length, n, "the Map output must have one entry per task");
+  for (let i = 0; i < n; i++) {
+    const item = output[i];
+    if (item?.doubled !== 2 * i || Object.keys(item).length !== 1) assert.fail(`Map output[${i}] is ${JSON.stringify(item)}, not {"doubled":${2 * i}}`);
+  }
+}
+
+/** @param {any} step a stepfold Step @returns {unknown} the output of a succeeded Step */
+function succeededOutput(step) {
+  if (step?.status !== "succeeded") assert.fail(`the execution must succeed, but its status is ${step?.status} (${step?.error ?? ""}: ${step?.cause ?? ""})`);
+  return step.output;
+}
+
+/** What the task handler answers, for both engines: { doubled: 2 × input }. @param {unknown} input */
+const doubled = (input) => ({ doubled: /** @type {number} */ (input) * 2 });
+
+/**
+ * A stepfold engine that runs `definition` to its end in one `start` call.
+ * @param {(quick: boolean) => Record<string, unknown>} makeDefinition
+ * @param {(quick: boolean) => { input: unknown, check: (output: unknown) => void, size: string }} makeRun
+ * @param {string} [label]
+ * @returns {Engine}
+ */
+function stepfoldStart(makeDefinition, makeRun, label = "stepfold") {
+  return {
+    label,
+    async load(quick) {
+      const workflow = parse(makeDefinition(quick));
+      const { input, check, size } = makeRun(quick);
+      return {
+        size,
+        run: () => start(workflow, { input, at: AT, seed: SEED, limits: NO_LIMITS }),
+        check: (step) => check(succeededOutput(step)),
+      };
+    },
+  };
+}
+
+/**
+ * An aws-local-stepfunctions engine. The machine is built (and validated by the peer) once, outside
+ * the timing, as stepfold's `parse` is.
+ * @param {(quick: boolean) => Record<string, unknown>} makeDefinition
+ * @param {(quick: boolean) => { input: unknown, check: (output: unknown) => void, size: string }} makeRun
+ * @param {Record<string, (input: any) => unknown>} [taskHandlers]
+ * @returns {Engine}
+ */
+function localStepFunctions(makeDefinition, makeRun, taskHandlers) {
+  return {
+    label: "aws-local-stepfunctions",
+    async load(quick) {
+      const StateMachine = await loadLocalStepFunctions();
+      const machine = new StateMachine(/** @type {any} */ (makeDefinition(quick)));
+      const { input, check, size } = makeRun(quick);
+      const options = taskHandlers ? { overrides: { taskResourceLocalHandlers: taskHandlers } } : {};
+      return {
+        size,
+        run: () => machine.run(/** @type {any} */ (input), /** @type {any} */ (options)).result,
+        check,
+      };
+    },
+  };
+}
+
+/** @param {boolean} quick */
+function shapedItemsRun(quick) {
+  const n = quick ? 500 : 10_000;
+  return { input: { items: itemValues(n) }, check: (/** @type {unknown} */ output) => checkShapedItems(output, n), size: `${count(n)} items` };
+}
+
+/** @param {boolean} quick */
+function counterLoopRun(quick) {
+  const limit = quick ? 200 : 5_000;
+  return {
+    input: { count: 0, limit },
+    check: (/** @type {unknown} */ output) => assert.deepEqual(output, { count: limit, limit }, "the loop must end with the counter at its limit"),
+    size: `${count(limit)} turns`,
+  };
+}
+
+/** @param {boolean} quick */
+const parallelShape = (quick) => (quick ? { branches: 10, passes: 5 } : { branches: 50, passes: 20 });
+
+/** @param {boolean} quick */
+function wideParallelFor(quick) {
+  const { branches, passes } = parallelShape(quick);
+  return wideParallelDefinition(branches, passes);
+}
+
+/** @param {boolean} quick */
+function wideParallelRun(quick) {
+  const { branches, passes } = parallelShape(quick);
+  const expected = Array.from({ length: branches }, (_, b) => ({ n: b + passes - 1 }));
+  return {
+    input: { n: 0 },
+    check: (/** @type {unknown} */ output) => assert.deepEqual(output, expected, "branch b must end with n = b + passes - 1"),
+    size: `${branches} × ${passes} Pass`,
+  };
+}
+
+/** @param {boolean} quick */
+function taskMapRun(quick) {
+  const n = quick ? 500 : 10_000;
+  return {
+    input: { items: Array.from({ length: n }, (_, i) => i) },
+    check: (/** @type {unknown} */ output) => checkDoubledItems(output, n),
+    size: `${count(n)} tasks`,
+  };
+}
+
+/**
+ * Starts the task Map and returns the Step and its pending tasks: `pending` is read once, here.
+ * @param {import("../../dist/index.js").Workflow} workflow
+ * @param {number} n
+ */
+async function startTaskMap(workflow, n) {
+  const first = await start(workflow, { input: { items: Array.from({ length: n }, (_, i) => i) }, at: AT, seed: SEED, limits: NO_LIMITS });
+  if (first.status !== "continue") assert.fail(`the task Map must wait for its tasks, but its status is ${first.status}`);
+  const tasks = first.pending;
+  if (tasks.length !== n || tasks.some((work) => work.kind !== "task")) assert.fail(`the task Map must schedule ${n} tasks at once, not ${tasks.length}`);
+  return { first, tasks };
+}
+
+/**
+ * Answers every task, one `resume` each, in the order they were scheduled; never reads `pending` again.
+ * @param {{ first: any, tasks: readonly any[] }} started
+ */
+async function completeAll({ first, tasks }) {
+  let step = first;
+  for (const task of tasks) step = await resume(step.execution, completeTask(task.id, doubled(task.input), AT));
+  return step;
+}
+
+/**
+ * The scaling check's engine: completing `full` (or `quick`) pending tasks one by one. Only the
+ * completions are timed; starting the Map (which schedules them) is `prepare`.
+ * @param {number} full
+ * @param {number} quickSize
+ * @returns {Engine}
+ */
+function completionScaling(full, quickSize) {
+  return {
+    label: "stepfold",
+    async load(quick) {
+      const n = quick ? quickSize : full;
+      const workflow = parse(taskMapDefinition());
+      return {
+        size: `N = ${count(n)}`,
+        prepare: () => startTaskMap(workflow, n),
+        run: completeAll,
+        check: (step) => checkDoubledItems(succeededOutput(step), n),
+      };
+    },
+  };
+}
+
+/** The number of events of the counter loop log that workload 6 recovers (4 per turn + 4). */
+const recoverLogSize = (/** @type {boolean} */ quick) => (quick ? 2_500 : 25_000);
+
+/**
+ * Runs the counter loop long enough to write exactly `events` events and returns the workflow,
+ * the live Step and the log as JSON text.
+ * @param {number} events
+ */
+async function counterLoopLog(events) {
+  const limit = (events - 4) / 4;
+  assert.ok(Number.isInteger(limit) && limit > 0, "the log size must be 4 × turns + 4");
+  const workflow = parse(counterLoopDefinition());
+  const live = await start(workflow, { input: { count: 0, limit }, at: AT, seed: SEED, limits: NO_LIMITS });
+  assert.deepEqual(succeededOutput(live), { count: limit, limit });
+  assert.equal(live.events.length, events, "the loop must write the expected number of events");
+  return { workflow, live, text: JSON.stringify(live.events) };
+}
+
+/** @type {readonly Workload[]} */
+export const WORKLOADS = [
+  {
+    id: "map-pass",
+    number: "1",
+    title: "inline Map, Pass with intrinsics",
+    target: { kind: "faster", atLeast: 10 },
+    subject: "stepfold",
+    baseline: "peer",
+    engines: {
+      stepfold: stepfoldStart(intrinsicMapDefinition, shapedItemsRun),
+      peer: localStepFunctions(intrinsicMapDefinition, shapedItemsRun),
+    },
+  },
+  {
+    id: "loop",
+    number: "2",
+    title: "Pass/Choice counter loop",
+    target: { kind: "faster", atLeast: 10 },
+    subject: "stepfold",
+    baseline: "peer",
+    engines: {
+      stepfold: stepfoldStart(counterLoopDefinition, counterLoopRun),
+      peer: localStepFunctions(counterLoopDefinition, counterLoopRun),
+    },
+  },
+  {
+    id: "parallel",
+    number: "3",
+    title: "Parallel of Pass branches",
+    target: { kind: "faster", atLeast: 10 },
+    subject: "stepfold",
+    baseline: "peer",
+    engines: {
+      stepfold: stepfoldStart(wideParallelFor, wideParallelRun),
+      peer: localStepFunctions(wideParallelFor, wideParallelRun),
+    },
+  },
+  {
+    id: "map-tasks",
+    number: "4",
+    title: "Map of Tasks via resume",
+    target: { kind: "faster", atLeast: 3 },
+    subject: "stepfold",
+    baseline: "peer",
+    engines: {
+      stepfold: {
+        label: "stepfold",
+        async load(quick) {
+          const workflow = parse(taskMapDefinition());
+          const { check, size } = taskMapRun(quick);
+          const n = quick ? 500 : 10_000;
+          return {
+            size,
+            // Timed as a whole, as the peer's run is: start (which schedules every task), then one resume per task.
+            run: async () => completeAll(await startTaskMap(workflow, n)),
+            check: (step) => check(succeededOutput(step)),
+          };
+        },
+      },
+      peer: localStepFunctions(taskMapDefinition, taskMapRun, { Work: async (input) => doubled(input) }),
+    },
+  },
+  {
+    id: "validate",
+    number: "5",
+    title: "validate a 50-state definition",
+    target: { kind: "faster", atLeast: 100 },
+    subject: "stepfold",
+    baseline: "peer",
+    engines: {
+      stepfold: {
+        label: "stepfold",
+        async load(quick) {
+          const definition = fiftyStateDefinition();
+          const problems = validate(brokenFiftyStateDefinition());
+          assert.ok(
+            problems.some((problem) => problem.code === "MISSING_TRANSITION_TARGET"),
+            `validate must find the broken transition, but found ${JSON.stringify(problems)}`,
+          );
+          const opsPerRun = quick ? 20 : 200;
+          return {
+            size: "50 states",
+            opsPerRun,
+            run: () => {
+              let problems;
+              for (let i = 0; i < opsPerRun; i++) problems = validate(definition);
+              return problems;
+            },
+            check: (problems) => assert.deepEqual(problems, [], "the 50-state definition must be valid"),
+          };
+        },
+      },
+      peer: {
+        label: "asl-validator",
+        async load(quick) {
+          const aslValidator = await loadAslValidator();
+          const definition = fiftyStateDefinition();
+          assert.equal(aslValidator(brokenFiftyStateDefinition()).isValid, false, "asl-validator must reject the broken transition");
+          const opsPerRun = quick ? 1 : 2;
+          return {
+            size: "50 states",
+            opsPerRun,
+            run: () => {
+              let verdict;
+              for (let i = 0; i < opsPerRun; i++) verdict = aslValidator(definition);
+              return verdict;
+            },
+            check: (verdict) => assert.equal(verdict?.isValid, true, `asl-validator must accept the definition: ${JSON.stringify(verdict?.errors)}`),
+          };
+        },
+      },
+    },
+  },
+  {
+    id: "recover",
+    number: "6",
+    title: "recover an event log",
+    target: { kind: "floor", within: 3 },
+    subject: "stepfold",
+    baseline: "floor",
+    engines: {
+      stepfold: {
+        label: "stepfold",
+        async load(quick) {
+          const { workflow, live, text } = await counterLoopLog(recoverLogSize(quick));
+          // The host has read its stored log: recover folds the parsed events (the floor is the parsing).
+          const events = JSON.parse(text);
+          return {
+            size: `${count(events.length)} events`,
+            run: () => recover(workflow, events),
+            check: (step) => {
+              assert.equal(step.status, live.status, "recover must give the live run's status");
+              assert.deepEqual(step.output, live.output, "recover must give the live run's output");
+              assert.deepEqual(step.execution, live.execution, "recover must give the live run's execution");
+            },
+          };
+        },
+      },
+      floor: {
+        label: "JSON.parse",
+        async load(quick) {
+          const events = recoverLogSize(quick);
+          const { text } = await counterLoopLog(events);
+          return {
+            size: `${count(events)} events (${(text.length / 2 ** 20).toFixed(1)} MiB)`,
+            run: () => JSON.parse(text),
+            check: (parsed) => assert.equal(parsed.length, events),
+          };
+        },
+      },
+    },
+  },
+  {
+    id: "jsonata",
+    number: "7",
+    title: "workload 1 in JSONata vs JSONPath",
+    target: { kind: "none" },
+    subject: "jsonata",
+    baseline: "jsonpath",
+    engines: {
+      jsonata: stepfoldStart(jsonataMapDefinition, shapedItemsRun, "stepfold JSONata"),
+      jsonpath: stepfoldStart(intrinsicMapDefinition, shapedItemsRun, "stepfold JSONPath"),
+    },
+  },
+  {
+    id: "scaling",
+    number: "S",
+    title: "complete N tasks one by one",
+    target: { kind: "scaling", atMost: 12 },
+    subject: "large",
+    baseline: "small",
+    engines: {
+      large: completionScaling(10_000, 1_000),
+      small: completionScaling(1_000, 100),
+    },
+  },
+];
+
+/**
+ * The workload named `name` (its id or its number), or undefined.
+ * @param {string} name
+ * @returns {Workload | undefined}
+ */
+export function workloadNamed(name) {
+  return WORKLOADS.find((workload) => workload.id === name || workload.number.toLowerCase() === name.toLowerCase());
+}
