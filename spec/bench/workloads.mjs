@@ -125,6 +125,7 @@ function stepfoldStart(makeDefinition, makeRun, label = "stepfold") {
   return {
     label,
     async load(quick) {
+      const { parse, start } = await loadStepfold();
       const workflow = parse(makeDefinition(quick));
       const { input, check, size } = makeRun(quick);
       return {
@@ -213,6 +214,7 @@ function taskMapRun(quick) {
  * @param {number} n
  */
 async function startTaskMap(workflow, n) {
+  const { start } = stepfold();
   const first = await start(workflow, { input: { items: Array.from({ length: n }, (_, i) => i) }, at: AT, seed: SEED, limits: NO_LIMITS });
   if (first.status !== "continue") assert.fail(`the task Map must wait for its tasks, but its status is ${first.status}`);
   const tasks = first.pending;
@@ -225,6 +227,7 @@ async function startTaskMap(workflow, n) {
  * @param {{ first: any, tasks: readonly any[] }} started
  */
 async function completeAll({ first, tasks }) {
+  const { completeTask, resume } = stepfold();
   let step = first;
   for (const task of tasks) step = await resume(step.execution, completeTask(task.id, doubled(task.input), AT));
   return step;
@@ -242,6 +245,7 @@ function completionScaling(full, quickSize) {
     label: "stepfold",
     async load(quick) {
       const n = quick ? quickSize : full;
+      const { parse } = await loadStepfold();
       const workflow = parse(taskMapDefinition());
       return {
         size: `N = ${count(n)}`,
@@ -264,6 +268,7 @@ const recoverLogSize = (/** @type {boolean} */ quick) => (quick ? 2_500 : 25_000
 async function counterLoopLog(events) {
   const limit = (events - 4) / 4;
   assert.ok(Number.isInteger(limit) && limit > 0, "the log size must be 4 × turns + 4");
+  const { parse, start } = await loadStepfold();
   const workflow = parse(counterLoopDefinition());
   const live = await start(workflow, { input: { count: 0, limit }, at: AT, seed: SEED, limits: NO_LIMITS });
   assert.deepEqual(succeededOutput(live), { count: limit, limit });
@@ -320,6 +325,7 @@ export const WORKLOADS = [
       stepfold: {
         label: "stepfold",
         async load(quick) {
+          const { parse } = await loadStepfold();
           const workflow = parse(taskMapDefinition());
           const { check, size } = taskMapRun(quick);
           const n = quick ? 500 : 10_000;
@@ -345,6 +351,7 @@ export const WORKLOADS = [
       stepfold: {
         label: "stepfold",
         async load(quick) {
+          const { validate } = await loadStepfold();
           const definition = fiftyStateDefinition();
           const problems = validate(brokenFiftyStateDefinition());
           assert.ok(
@@ -396,6 +403,7 @@ export const WORKLOADS = [
       stepfold: {
         label: "stepfold",
         async load(quick) {
+          const { recover } = await loadStepfold();
           const { workflow, live, text } = await counterLoopLog(recoverLogSize(quick));
           // The host has read its stored log: recover folds the parsed events (the floor is the parsing).
           const events = JSON.parse(text);

@@ -259,3 +259,52 @@ describe("Distributed Map", () => {
     if (step.status === "failed") expect(step.cause).toBe("The specified tolerated failure threshold was exceeded");
   });
 });
+
+describe("Distributed Map: ItemBatcher", () => {
+  it("runs one iteration per batch of { BatchInput, Items }, items first through ItemSelector", async () => {
+    const step = await given(
+      {
+        StartAt: "Batches",
+        States: {
+          Batches: {
+            Type: "Map",
+            ItemsPath: "$.items",
+            ItemSelector: { "v.$": "$$.Map.Item.Value" },
+            ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { "tag.$": "$.tag" } },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+              StartAt: "Count",
+              States: { Count: { Type: "Pass", Parameters: { "tag.$": "$.BatchInput.tag", "n.$": "States.ArrayLength($.Items)", "items.$": "$.Items" }, End: true } },
+            },
+            End: true,
+          },
+        },
+      },
+      { input: { tag: "t", items: [1, 2, 3, 4, 5] } },
+    );
+    expectSucceeded(step, [
+      { tag: "t", n: 2, items: [{ v: 1 }, { v: 2 }] },
+      { tag: "t", n: 2, items: [{ v: 3 }, { v: 4 }] },
+      { tag: "t", n: 1, items: [{ v: 5 }] },
+    ]);
+  });
+
+  it("keeps each batch within MaxInputBytesPerBatch", async () => {
+    const step = await given(
+      {
+        StartAt: "Batches",
+        States: {
+          Batches: {
+            Type: "Map",
+            ItemBatcher: { MaxInputBytesPerBatch: 30 },
+            ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Id", States: { Id: { Type: "Pass", End: true } } },
+            End: true,
+          },
+        },
+      },
+      { input: ["aaaa", "bbbb", "cccc", "dddd"] },
+    );
+    // {"Items":["aaaa","bbbb"]} is 25 bytes; a third item would make it 32.
+    expectSucceeded(step, [{ Items: ["aaaa", "bbbb"] }, { Items: ["cccc", "dddd"] }]);
+  });
+});

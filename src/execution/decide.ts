@@ -841,7 +841,9 @@ export class Decision {
     const effective = await effectiveInput(state.dataflow, data);
     const handle = (failure: Failure) => this.evaluationError(runId, state, active, failure);
     if (!effective.ok) return handle(effective.failure);
-    const items = await this.mapItems(state, data, effective.value);
+    const found = await this.mapItems(state, data, effective.value);
+    if (!found.ok) return handle(found.failure);
+    const items = state.itemBatcher && state.mode === "DISTRIBUTED" ? await this.batches(runId, state, data, effective.value, found.value) : found;
     if (!items.ok) return handle(items.failure);
     const maxConcurrency = await this.mapNumber(state.maxConcurrency, data, effective.value, "MaxConcurrency", "integer");
     if (!maxConcurrency.ok) return handle(maxConcurrency.failure);
@@ -862,6 +864,7 @@ export class Decision {
       effectiveInput: effective.value,
       maxConcurrency: maxConcurrency.value,
       ...(Object.keys(tolerance).length > 0 ? { tolerance } : {}),
+      ...(state.itemBatcher && state.mode === "DISTRIBUTED" ? { batched: true as const } : {}),
     });
     for (const threshold of [count, percentage]) {
       if (threshold && !threshold.ok) return handle(threshold.failure);
@@ -976,8 +979,51 @@ export class Decision {
     return this.compoundDone(runId, map, done.kind === "done" ? done.result : []);
   }
 
+  /**
+   * ItemBatcher (Distributed Map): each item through ItemSelector, then groups of at most
+   * MaxItemsPerBatch items and MaxInputBytesPerBatch bytes, each `{ BatchInput?, Items }`.
+   */
+  private async batches(runId: string, state: MapState, data: StateData, effective: unknown, items: readonly unknown[]): Promise<Outcome<unknown[]>> {
+    const batcher = state.itemBatcher as NonNullable<MapState["itemBatcher"]>;
+    const maxItems = batcher.maxItemsPerBatch && (await this.mapNumber(batcher.maxItemsPerBatch, data, effective, "MaxItemsPerBatch", "integer"));
+    if (maxItems && !maxItems.ok) return maxItems;
+    const maxBytes = batcher.maxInputBytesPerBatch && (await this.mapNumber(batcher.maxInputBytesPerBatch, data, effective, "MaxInputBytesPerBatch", "integer"));
+    if (maxBytes && !maxBytes.ok) return maxBytes;
+    for (const [field, limit] of [["MaxItemsPerBatch", maxItems], ["MaxInputBytesPerBatch", maxBytes]] as const) {
+      if (limit && limit.value < 1) return fail("States.Runtime", `${field} must be positive.`);
+    }
+    const batchInput = batcher.batchInput
+      ? batcher.batchInput.language === "JSONPath"
+        ? evaluatePayload(batcher.batchInput.template, data, effective)
+        : await evaluateJsonataValue(batcher.batchInput.template, data)
+      : undefined;
+    if (batchInput && !batchInput.ok) return batchInput;
+    const itemLimit = maxItems ? maxItems.value : Number.POSITIVE_INFINITY;
+    const byteLimit = maxBytes ? maxBytes.value : Number.POSITIVE_INFINITY;
+    const head = batchInput ? jsonByteLength({ BatchInput: batchInput.value }) : 0;
+    const batches: unknown[] = [];
+    let batch: unknown[] = [];
+    let bytes = head + 12; // {"Items":[]}, plus a comma when BatchInput comes first
+    for (const [index, item] of items.entries()) {
+      const selected = await this.iterationInput(runId, state, effective, index, item);
+      if (!selected.ok) return selected;
+      const size = jsonByteLength(selected.value) + (batch.length > 0 ? 1 : 0);
+      if (batch.length > 0 && (batch.length + 1 > itemLimit || bytes + size > byteLimit)) {
+        batches.push(batch);
+        batch = [];
+        bytes = head + 12;
+      }
+      batch.push(selected.value);
+      bytes += jsonByteLength(selected.value) + (batch.length > 1 ? 1 : 0);
+    }
+    if (batch.length > 0) batches.push(batch);
+    return { ok: true, value: batches.map((group) => (batchInput ? { BatchInput: batchInput.value, Items: group } : { Items: group })) };
+  }
+
   private async iterationInput(runId: string, state: MapState, effective: unknown, index: number, value: unknown): Promise<Outcome<unknown>> {
     if (!state.itemSelector) return { ok: true, value };
+    const work = this.run(runId)?.state?.work;
+    if (work?.kind === "map" && work.batched) return { ok: true, value };
     const { active } = this.active(runId);
     const data = this.stateData(runId, state, active, { mapItem: { index, value } });
     return state.itemSelector.language === "JSONPath"

@@ -191,6 +191,8 @@ export type MapStartedEvent = Event<
     readonly maxConcurrency: number;
     /** Distributed Map: the evaluated tolerated-failure thresholds. */
     readonly tolerance?: { readonly count?: number; readonly percentage?: number };
+    /** Distributed Map with ItemBatcher: the items are batches, already through ItemSelector. */
+    readonly batched?: true;
   }
 >;
 

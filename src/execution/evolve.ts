@@ -445,6 +445,7 @@ class Evolution {
             startedEventId: event.id,
             failures: 0,
             ...(event.tolerance ? { tolerance: event.tolerance } : {}),
+            ...(event.batched ? { batched: true as const } : {}),
           };
         });
         return;

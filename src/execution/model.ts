@@ -121,6 +121,8 @@ export type Work =
       readonly failures: number;
       /** Set once an iteration failed and the Map waits to retry: the retry timer. */
       readonly retryTimer?: string;
+      /** The items are ItemBatcher batches, already through ItemSelector. */
+      readonly batched?: true;
     }
   /** The state has finished its work and is shaping its output (Map and Parallel between Succeeded and Exited). */
   | { readonly kind: "done"; readonly result: unknown };
