@@ -8,17 +8,18 @@
  * standard behaviour: a new promise of the receiver's class and its two settle functions.
  */
 function installPromiseWithResolvers() {
-  if (typeof Promise.withResolvers === "function") return;
+  if (typeof (/** @type {any} */ (Promise).withResolvers) === "function") return;
   Object.defineProperty(Promise, "withResolvers", {
     configurable: true,
     writable: true,
     enumerable: false,
+    /** @this {PromiseConstructor} */
     value: function withResolvers() {
       /** @type {(value: unknown) => void} */
       let resolve = () => {};
       /** @type {(reason?: unknown) => void} */
       let reject = () => {};
-      const promise = new this((res, rej) => {
+      const promise = new this((/** @type {(value: unknown) => void} */ res, /** @type {(reason?: unknown) => void} */ rej) => {
         resolve = res;
         reject = rej;
       });
@@ -42,6 +43,6 @@ export async function loadLocalStepFunctions() {
  * @returns {Promise<(definition: unknown) => { isValid: boolean, errors: unknown[] }>}
  */
 export async function loadAslValidator() {
-  const module = await import("asl-validator");
+  const module = /** @type {any} */ (await import("asl-validator"));
   return module.default;
 }

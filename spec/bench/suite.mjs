@@ -20,6 +20,9 @@ workloads: ${WORKLOADS.map((w) => `${w.number}=${w.id}`).join(", ")}`;
 
 /** A first warm-up run slower than this gets no second warm-up, and the default K drops to 3. */
 const SLOW_RUN_MS = 2_000;
+/** Faster runs warm up at least twice and until this much time has passed (at most MAX_WARM_UPS runs). */
+const WARM_UP_MS = 500;
+const MAX_WARM_UPS = 20;
 
 /**
  * @typedef {object} Options
@@ -105,8 +108,12 @@ async function runChild(options) {
   const engine = workload.engines[key];
   if (!engine) throw new Error(`workload ${workload.id} has no engine ${JSON.stringify(key)} (it has ${Object.keys(workload.engines).join(", ")})`);
   const workCase = await engine.load(options.quick);
-  const firstWarmUp = await timeOneRun(workCase) * (workCase.opsPerRun ?? 1);
-  if (firstWarmUp < SLOW_RUN_MS) await timeOneRun(workCase);
+  // Short runs warm up longer (until WARM_UP_MS have passed): their first few runs are mostly JIT compilation.
+  const firstWarmUp = (await timeOneRun(workCase)) * (workCase.opsPerRun ?? 1);
+  let warmUps = 1;
+  for (let spent = firstWarmUp; firstWarmUp < SLOW_RUN_MS && (warmUps < 2 || spent < WARM_UP_MS) && warmUps < MAX_WARM_UPS; warmUps++) {
+    spent += (await timeOneRun(workCase)) * (workCase.opsPerRun ?? 1);
+  }
   const runs = options.runs ?? (options.quick ? 3 : firstWarmUp >= SLOW_RUN_MS ? 3 : 5);
   const times = [];
   for (let i = 0; i < runs; i++) times.push(await timeOneRun(workCase));

@@ -367,19 +367,69 @@ const copyData = (value: unknown): DataCopy => {
   return copy.ok ? copy : { ok: false, message: copyFailureMessage(copy.reason) };
 };
 
+/**
+ * `$states` for an evaluation. Each field is copied when the expression first reads it, not before:
+ * an ItemSelector that reads only `$states.context` must not copy a Map's whole input per item.
+ */
 const statesCopy = (states: JsonataBindings["states"], copies: DataCopies): DataCopy => {
   if (copies.states !== undefined) return { ok: true, value: copies.states };
   const result: JsonObject = {};
   for (const field of ["input", "context", "result", "errorOutput"] as const) {
-    const value = ownField(states, field);
-    if (value === undefined) continue;
-    const copy = copyData(value);
-    if (!copy.ok) return copy;
-    result[field] = copy.value;
+    if (!Object.prototype.hasOwnProperty.call(states, field)) continue;
+    let copied: { value: unknown } | undefined;
+    Object.defineProperty(result, field, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        if (!copied) {
+          const value = ownField(states, field);
+          const copy = field === "context" ? contextCopy(value) : copyData(value);
+          if (!copy.ok) throw new Error(copy.message);
+          copied = { value: copy.value };
+        }
+        return copied.value;
+      },
+    });
   }
   copies.states = result;
   return { ok: true, value: result };
 };
+
+/** Copies `value` when first read, through a getter on `target`. */
+function lazyCopy(target: JsonObject, key: string, value: unknown): void {
+  let copied: { value: unknown } | undefined;
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!copied) {
+        const copy = copyData(value);
+        if (!copy.ok) throw new Error(copy.message);
+        copied = { value: copy.value };
+      }
+      return copied.value;
+    },
+  });
+}
+
+/**
+ * The context object, copied a section at a time as it is read: `Execution.Input` (the whole
+ * execution input) must not be copied for every Map item whose ItemSelector reads `Map.Item`.
+ */
+function contextCopy(context: unknown): DataCopy {
+  if (context === null || typeof context !== "object" || Array.isArray(context)) return copyData(context);
+  const result: JsonObject = {};
+  for (const [section, value] of Object.entries(context)) {
+    if (section === "Execution" && value !== null && typeof value === "object" && !Array.isArray(value)) {
+      const execution: JsonObject = {};
+      for (const [key, field] of Object.entries(value)) lazyCopy(execution, key, field);
+      result[section] = execution;
+    } else {
+      lazyCopy(result, section, value);
+    }
+  }
+  return { ok: true, value: result };
+}
 
 const variableCopy = (variables: JsonataBindings["variables"], name: string, copies: DataCopies): DataCopy => {
   if (copies.variables.has(name)) return { ok: true, value: copies.variables.get(name) };
