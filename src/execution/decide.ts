@@ -64,6 +64,8 @@ const isoAfter = (atMillis: number, seconds: number): string => new Date(atMilli
 /** One decision: the execution as it evolves while events are emitted, and the events. */
 export class Decision {
   readonly events: HistoryEvent[] = [];
+  /** What this decision made itself and no one else has seen: evolve may update it in place. */
+  private readonly owned = new WeakSet<object>();
   private readonly cursor: RandomCursor;
   private readonly queue: Action[] = [];
   private at: string;
@@ -111,7 +113,7 @@ export class Decision {
     };
     if (!sameRandom(random, execution.random)) event.random = random;
     if (this.belongsToChild(partial)) event.child = true;
-    this.execution = evolve(execution, event);
+    this.execution = evolve(execution, event, undefined, this.owned);
     this.events.push(event);
     if (ENDS.has(event.type)) throw new ExecutionOver();
     return event;
@@ -710,19 +712,12 @@ export class Decision {
     return fail("States.Runtime", `The ${field}Path field refers to value ${JSON.stringify(value.value)} which is not a valid positive integer: ${dynamic.kind === "path" ? dynamic.path.source : field}`);
   }
 
-  /** The event family a task's events belong to. */
-  familyOf(task: TaskWork): TaskFamily {
-    const state = this.workflow.states.get(task.state) as TaskState;
-    const resource = readTaskResource(state.resource);
-    return resource.ok && resource.value.kind === "lambda-function" ? "LambdaFunction" : resource.ok && resource.value.kind === "activity" ? "Activity" : "Task";
-  }
-
   /** The host answered a task with its result. */
   async taskSucceeded(task: TaskWork, output: unknown): Promise<void> {
     // AWS names the service for an integration (`lambda`) and the function for a Lambda ARN.
     const over = this.tooLarge(output, task.resourceType ?? task.resource);
     if (over) return this.taskFailed(task, over);
-    const family = this.familyOf(task);
+    const family = task.family;
     const scope = this.runEvent(task.run);
     if (family === "Task") {
       const { resourceType = "", resourceName: resource = "" } = task;
@@ -748,7 +743,7 @@ export class Decision {
 
   /** The task failed (or timed out): the failure event, then Retry, Catch, or the run fails. */
   async taskFailed(task: TaskWork, failure: Failure, timedOut = false): Promise<void> {
-    const family = this.familyOf(task);
+    const family = task.family;
     const scope = this.runEvent(task.run);
     const details = dropUndefined({ error: failure.error, cause: failure.cause });
     const { active, state } = this.active(task.run);

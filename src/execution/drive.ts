@@ -256,10 +256,14 @@ export function stepOf(execution: Execution, events: readonly HistoryEvent[]): S
     case "RUNNING": {
       let pending: readonly Pending[] | undefined;
       // Materialized on first read: a host that follows new events need not pay for the whole list.
-      return Object.defineProperty({ status: "continue", execution, events } as Step, "pending", {
-        enumerable: true,
-        get: () => (pending ??= pendingOf(execution)),
-      });
+      return {
+        status: "continue",
+        execution,
+        events,
+        get pending() {
+          return (pending ??= pendingOf(execution));
+        },
+      };
     }
     case "SUCCEEDED":
       return { status: "succeeded", execution, events, output: "output" in outcome ? outcome.output : null };
@@ -308,6 +312,8 @@ export function recoverExecution(workflow: Workflow, events: readonly HistoryEve
   if (!Array.isArray(events) || events.length === 0) throw new HistoryMismatch(0, "the log is empty (or not a list of events)");
   const fingerprint = fingerprintOf(workflow);
   let execution: Execution | undefined;
+  // The fold owns everything it builds, so evolve updates it in place instead of copying per event.
+  const owned = new WeakSet<object>();
   for (const [index, event] of events.entries()) {
     const id = event !== null && typeof event === "object" && typeof event.id === "number" ? event.id : index + 1;
     try {
@@ -321,7 +327,7 @@ export function recoverExecution(workflow: Workflow, events: readonly HistoryEve
         checkSequence(execution, event);
         checkFits(workflow, execution, event);
       }
-      execution = evolve(execution, event, workflow.definition);
+      execution = evolve(execution, event, workflow.definition, owned);
     } catch (error) {
       if (error instanceof HistoryMismatch) throw error;
       throw new HistoryMismatch(id, `it is malformed (${(error as Error).message})`);

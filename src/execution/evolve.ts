@@ -25,7 +25,12 @@ export const iterationRunId = (startedEventId: number, index: number): string =>
  * Applies one event. `execution` is undefined before ExecutionStarted, which also takes the
  * definition the execution runs (kept in the Execution so that `resume` needs nothing else).
  */
-export function evolve(execution: Execution | undefined, event: HistoryEvent, definition?: Readonly<Record<string, unknown>>): Execution {
+export function evolve(
+  execution: Execution | undefined,
+  event: HistoryEvent,
+  definition?: Readonly<Record<string, unknown>>,
+  owned?: WeakSet<object>,
+): Execution {
   if (event.type === "ExecutionStarted") {
     if (execution) throw new HistoryMismatch(event.id, "the execution has already started");
     return started(event, definition ?? {});
@@ -34,7 +39,7 @@ export function evolve(execution: Execution | undefined, event: HistoryEvent, de
   if (execution.status !== "RUNNING") throw new HistoryMismatch(event.id, `the execution has already ended (${execution.status})`);
   checkSequence(execution, event);
   if (event.timestamp < execution.time) throw new HistoryMismatch(event.id, `its timestamp ${event.timestamp} is before ${execution.time}`);
-  const next = new Evolution(execution, event);
+  const next = new Evolution(execution, event, owned);
   next.apply();
   return next.result();
 }
@@ -84,6 +89,8 @@ class Evolution {
   constructor(
     private readonly execution: Execution,
     private readonly event: HistoryEvent,
+    /** Objects the current decision made itself, which it may change in place. */
+    private readonly owned: WeakSet<object> | undefined,
   ) {
     this.runs = execution.runs;
     this.tasks = execution.tasks;
@@ -93,7 +100,18 @@ class Evolution {
   }
 
   result(): Execution {
-    const { execution, event } = this;
+    const { execution, event, owned } = this;
+    if (owned?.has(execution) && !this.outcome) {
+      const mine = execution as { -readonly [K in keyof Execution]: Execution[K] };
+      mine.status = this.status;
+      mine.time = event.timestamp;
+      mine.lastEventId = event.id;
+      if (event.random) mine.random = event.random;
+      mine.runs = this.runs;
+      mine.tasks = this.tasks;
+      mine.timers = this.timers;
+      return mine;
+    }
     // A plain literal: properties added after an object spread take V8's slow path.
     const next: Execution = {
       format: execution.format,
@@ -109,7 +127,9 @@ class Evolution {
       tasks: this.tasks,
       timers: this.timers,
     };
-    return this.outcome ? { ...next, outcome: this.outcome } : next;
+    const result = this.outcome ? { ...next, outcome: this.outcome } : next;
+    owned?.add(result);
+    return result;
   }
 
   private fail(reason: string): never {
@@ -139,7 +159,7 @@ class Evolution {
       next: run.next,
     };
     recipe(draft);
-    this.runs = tableSet(this.runs, id, withoutUndefined(draft));
+    this.runs = tableSet(this.runs, id, withoutUndefined(draft), this.owned);
   }
 
   /** The state the event's run is in, which must be the state the event names (when it names one). */
@@ -152,15 +172,15 @@ class Evolution {
 
   private addTimer(start: TimerStart, purpose: TimerPurpose, extra: { run?: string; state?: string; task?: string }): void {
     if (tableGet(this.timers, start.id)) this.fail(`timer '${start.id}' already exists`);
-    this.timers = tableSet(this.timers, start.id, { id: start.id, purpose, until: start.until, createdEventId: this.event.id, ...extra });
+    this.timers = tableSet(this.timers, start.id, { id: start.id, purpose, until: start.until, createdEventId: this.event.id, ...extra }, this.owned);
   }
 
   private removeTimer(id: string | undefined): void {
-    if (id !== undefined) this.timers = tableDelete(this.timers, id);
+    if (id !== undefined) this.timers = tableDelete(this.timers, id, this.owned);
   }
 
   private removeTask(task: TaskWork): void {
-    this.tasks = tableDelete(this.tasks, task.id);
+    this.tasks = tableDelete(this.tasks, task.id, this.owned);
     this.removeTimer(task.timeoutTimer);
     this.removeTimer(task.heartbeatTimer);
   }
@@ -193,7 +213,7 @@ class Evolution {
         for (let i = 0; i < work.nextIndex; i++) this.removeRunTree(iterationRunId(work.startedEventId, i));
       }
     }
-    this.runs = tableDelete(this.runs, id);
+    this.runs = tableDelete(this.runs, id, this.owned);
   }
 
   /** A failure that may lead to a retry: the state waits for the retry timer. */
@@ -217,7 +237,7 @@ class Evolution {
       ...task,
       ...(timers.timeout ? { timeoutTimer: timers.timeout.id } : {}),
       ...(timers.heartbeat ? { heartbeatTimer: timers.heartbeat.id } : {}),
-    });
+    }, this.owned);
   }
 
   private schedule(taskId: string, resource: string, input: unknown, extra: Partial<TaskWork>): void {
@@ -230,10 +250,11 @@ class Evolution {
       run: run.id,
       state: state.name,
       resource,
+      family: this.event.type === "LambdaFunctionScheduled" ? "LambdaFunction" : this.event.type === "ActivityScheduled" ? "Activity" : "Task",
       input,
       scheduledEventId: this.event.id,
       ...extra,
-    });
+    }, this.owned);
     this.updateRun(run.id, (draft) => {
       (draft.state as StateDraft).work = { kind: "task", taskId };
     });
@@ -380,7 +401,7 @@ class Evolution {
         if (!timer) this.fail(`task '${task.id}' has no heartbeat timer`);
         this.removeTimer(timer.id);
         this.addTimer(event.timer, "heartbeat-timeout", { run: task.run, state: task.state, task: task.id });
-        this.tasks = tableSet(this.tasks, task.id, { ...task, heartbeatTimer: event.timer.id });
+        this.tasks = tableSet(this.tasks, task.id, { ...task, heartbeatTimer: event.timer.id }, this.owned);
         return;
       }
       case "TaskSucceeded":
@@ -416,7 +437,7 @@ class Evolution {
             scope: { kind: "branch", state: state.name, index },
             variables: {},
             lastEventId: event.id,
-          });
+          }, this.owned);
         });
         return;
       }
@@ -468,7 +489,7 @@ class Evolution {
           scope: { kind: "iteration", state: state.name, index },
           variables: {},
           lastEventId: event.id,
-        });
+        }, this.owned);
         return;
       }
       case "MapIterationSucceeded":
@@ -487,7 +508,7 @@ class Evolution {
         if (!tableGet(this.runs, id)) this.fail(`iteration ${index} is not running`);
         this.removeRunTree(id);
         const output = event.type === "MapIterationSucceeded" ? event.output : event.type === "MapIterationFailed" ? event.output : undefined;
-        const results = output !== undefined ? tableSet(work.results, String(index), output) : work.results;
+        const results = output !== undefined ? tableSet(work.results, String(index), output, this.owned) : work.results;
         const retry = event.type === "MapIterationFailed" ? event.retry : undefined;
         const tolerated = event.type === "MapIterationFailed" && event.output !== undefined;
         this.updateRun(run.id, (draft) => {

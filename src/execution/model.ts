@@ -134,6 +134,8 @@ export interface TaskWork {
   readonly state: string;
   /** The Resource as the definition writes it. */
   readonly resource: string;
+  /** Which family of events the task writes (Task*, LambdaFunction*, Activity*). */
+  readonly family: "Task" | "LambdaFunction" | "Activity";
   /** AWS's split of the Resource (service integrations): `lambda` and `invoke`, `aws-sdk:s3` and `getObject`. */
   readonly resourceType?: string;
   readonly resourceName?: string;

@@ -4,6 +4,9 @@
  * (at most 64 slots plus one small leaf) instead of the whole table, so an execution with 10,000
  * running Map iterations or pending tasks is updated per command in near-constant time while old
  * Executions stay valid. Keys are data only: `__proto__` is a key like any other.
+ *
+ * Within one decision (or one recovery) the tables may be updated in place: `owned` holds the
+ * objects that decision made itself, which no one else can see yet, so they need no copy.
  */
 
 /** A leaf: the entries whose keys hash to it, in insertion order. */
@@ -48,6 +51,39 @@ export function tableHas<T>(table: Table<T>, key: string): boolean {
   return leaf ? indexIn(leaf, key) >= 0 : false;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The leaf for hash `h` in a table this decision owns, copying (once) whatever it does not own yet. */
+function ownedLeaf<T>(
+  table: Table<T>,
+  h: number,
+  owned: WeakSet<object>,
+): { table: Mutable<Table<T>>; bucket: (Leaf<T> | null)[]; low: number; leaf: [string, T][] } {
+  let mine = table as Mutable<Table<T>>;
+  if (!owned.has(mine)) {
+    mine = { size: table.size, buckets: table.buckets.slice() };
+    owned.add(mine);
+  }
+  const buckets = mine.buckets as (readonly (Leaf<T> | null)[] | null)[];
+  const top = h & 31;
+  const low = (h >>> 5) & 31;
+  let bucket = buckets[top] as (Leaf<T> | null)[] | null | undefined;
+  if (!bucket || !owned.has(bucket)) {
+    bucket = bucket ? bucket.slice() : [];
+    owned.add(bucket);
+    while (buckets.length < top) buckets.push(null);
+    buckets[top] = bucket;
+  }
+  let leaf = bucket[low] as [string, T][] | null | undefined;
+  if (!leaf || !owned.has(leaf)) {
+    leaf = leaf ? (leaf.slice() as [string, T][]) : [];
+    owned.add(leaf);
+    while (bucket.length < low) bucket.push(null);
+    bucket[low] = leaf;
+  }
+  return { table: mine, bucket, low, leaf };
+}
+
 /** A table with `leaf` at hash `h`; `table` is unchanged. */
 function withLeaf<T>(table: Table<T>, h: number, leaf: Leaf<T> | null, size: number): Table<T> {
   const top = h & 31;
@@ -62,9 +98,20 @@ function withLeaf<T>(table: Table<T>, h: number, leaf: Leaf<T> | null, size: num
   return { size, buckets };
 }
 
-/** A new table with `key` set to `value`; `table` is unchanged. */
-export function tableSet<T>(table: Table<T>, key: string, value: T): Table<T> {
+/** A table with `key` set to `value`: a new one, or `table` itself when the decision owns it. */
+export function tableSet<T>(table: Table<T>, key: string, value: T, owned?: WeakSet<object>): Table<T> {
   const h = hash(key);
+  if (owned) {
+    const { table: mine, leaf } = ownedLeaf(table, h, owned);
+    const i = indexIn(leaf, key);
+    if (i < 0) {
+      leaf.push([key, value]);
+      mine.size += 1;
+    } else {
+      leaf[i] = [key, value];
+    }
+    return mine;
+  }
   const leaf = leafOf(table, h) ?? [];
   const i = indexIn(leaf, key);
   const newLeaf = leaf.slice();
@@ -73,12 +120,19 @@ export function tableSet<T>(table: Table<T>, key: string, value: T): Table<T> {
   return withLeaf(table, h, newLeaf, i < 0 ? table.size + 1 : table.size);
 }
 
-/** A new table without `key`; the same table when the key is absent. */
-export function tableDelete<T>(table: Table<T>, key: string): Table<T> {
+/** A table without `key` (a new one, or `table` itself when owned); the same table when the key is absent. */
+export function tableDelete<T>(table: Table<T>, key: string, owned?: WeakSet<object>): Table<T> {
   const h = hash(key);
   const leaf = leafOf(table, h);
   const i = leaf ? indexIn(leaf, key) : -1;
   if (!leaf || i < 0) return table;
+  if (owned) {
+    const mine = ownedLeaf(table, h, owned);
+    mine.leaf.splice(i, 1);
+    if (mine.leaf.length === 0) mine.bucket[mine.low] = null;
+    mine.table.size -= 1;
+    return mine.table;
+  }
   const newLeaf = leaf.filter((_, j) => j !== i);
   return withLeaf(table, h, newLeaf.length > 0 ? newLeaf : null, table.size - 1);
 }
