@@ -89,7 +89,21 @@ export function selectInput(inputPath: CompiledPath | null, documents: DataDocum
  * as for InputPath.
  */
 export function selectOutput(outputPath: CompiledPath | null, value: unknown, documents: Omit<DataDocuments, "input">): DataResult {
-  return selectPath(outputPath, { input: value, context: documents.context, variables: documents.variables });
+  return selectPath(outputPath, new OutputDocuments(value, documents));
+}
+
+/** `value` as `$` over the other documents, whose context object is read only if a `$$` path asks. */
+class OutputDocuments implements DataDocuments {
+  constructor(
+    readonly input: unknown,
+    private readonly others: Omit<DataDocuments, "input">,
+  ) {}
+  get context(): unknown {
+    return this.others.context;
+  }
+  get variables(): Readonly<Record<string, unknown>> {
+    return this.others.variables;
+  }
 }
 
 function selectPath(path: CompiledPath | null, documents: DataDocuments): DataResult {

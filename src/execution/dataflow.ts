@@ -50,14 +50,22 @@ export interface StateData {
   readonly now: number;
 }
 
+/** The documents of a state's data with another `$` (a class: its getter costs no closure per call). */
+class StateDocuments implements DataDocuments {
+  constructor(
+    readonly input: unknown,
+    private readonly data: StateData,
+  ) {}
+  get context(): unknown {
+    return this.data.context;
+  }
+  get variables(): Readonly<Record<string, unknown>> {
+    return this.data.variables;
+  }
+}
+
 /** What a path may read, with `input` as `$`; the context object is only built if a path reads `$$`. */
-export const documents = (data: StateData, input: unknown): DataDocuments => ({
-  input,
-  get context() {
-    return data.context;
-  },
-  variables: data.variables,
-});
+export const documents = (data: StateData, input: unknown): DataDocuments => new StateDocuments(input, data);
 
 /** What a JSONata expression reads: `$states` (the context object built on first use), variables, randomness, time. */
 export function bindings(data: StateData, extra: { result?: unknown; errorOutput?: unknown } = {}): JsonataBindings {

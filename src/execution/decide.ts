@@ -61,6 +61,53 @@ const sameRandom = (a: RandomState, b: RandomState): boolean => a[0] === b[0] &&
 
 const isoAfter = (atMillis: number, seconds: number): string => new Date(atMillis + Math.round(seconds * 1000)).toISOString();
 
+/** What a state's context object shows beyond the execution and the state: a task token, a Map item. */
+interface ContextExtra {
+  readonly token?: string;
+  readonly mapItem?: { readonly index: number; readonly value: unknown };
+}
+
+/** A state's data; the context object is built the first time something reads `$$`. */
+class LiveStateData implements StateData {
+  private built: Record<string, unknown> | undefined;
+  readonly input: unknown;
+
+  constructor(
+    private readonly facts: Execution["facts"],
+    private readonly state: State,
+    private readonly active: ActiveState,
+    private readonly extra: ContextExtra,
+    readonly variables: Readonly<Record<string, unknown>>,
+    readonly random: () => number,
+    readonly now: number,
+  ) {
+    this.input = active.input;
+  }
+
+  get context(): Record<string, unknown> {
+    return (this.built ??= this.build());
+  }
+
+  private build(): Record<string, unknown> {
+    const { facts, state, active, extra } = this;
+    const retries = state.type === "Task" || state.type === "Parallel" || state.type === "Map";
+    return contextObject({
+      execution: {
+        id: facts.id,
+        name: facts.name,
+        input: facts.input,
+        roleArn: facts.roleArn,
+        startTime: facts.startTime,
+        ...(facts.type === "EXPRESS" ? {} : { redriveCount: 0 }),
+      },
+      stateMachine: facts.stateMachine,
+      state: { name: active.name, enteredTime: active.enteredTime, ...(retries ? { retryCount: active.retryCount } : {}) },
+      ...(extra.token !== undefined ? { task: { token: extra.token } } : {}),
+      ...(extra.mapItem ? { mapItem: { ...extra.mapItem, source: "STATE_DATA" } } : {}),
+    });
+  }
+}
+
 /** One decision: the execution as it evolves while events are emitted, and the events. */
 export class Decision {
   readonly events: HistoryEvent[] = [];
@@ -176,35 +223,8 @@ export class Decision {
     return Object.keys(run.variables).length === 0 ? outer : { ...outer, ...run.variables };
   }
 
-  private stateData(runId: string, state: State, active: ActiveState, extra: { token?: string; mapItem?: { index: number; value: unknown } } = {}): StateData {
-    const { facts } = this.execution;
-    const retries = state.type === "Task" || state.type === "Parallel" || state.type === "Map";
-    let context: Record<string, unknown> | undefined;
-    // Most states never read `$$`: the context object is built on first use.
-    const build = (): Record<string, unknown> =>
-      contextObject({
-        execution: {
-          id: facts.id,
-          name: facts.name,
-          input: facts.input,
-          roleArn: facts.roleArn,
-          startTime: facts.startTime,
-          ...(facts.type === "EXPRESS" ? {} : { redriveCount: 0 }),
-        },
-        stateMachine: facts.stateMachine,
-        state: { name: active.name, enteredTime: active.enteredTime, ...(retries ? { retryCount: active.retryCount } : {}) },
-        ...(extra.token !== undefined ? { task: { token: extra.token } } : {}),
-        ...(extra.mapItem ? { mapItem: { ...extra.mapItem, source: "STATE_DATA" } } : {}),
-      });
-    return {
-      input: active.input,
-      get context() {
-        return (context ??= build());
-      },
-      variables: this.variablesOf(runId),
-      random: this.cursor.next,
-      now: this.atMillis,
-    };
+  private stateData(runId: string, state: State, active: ActiveState, extra: ContextExtra = {}): StateData {
+    return new LiveStateData(this.execution.facts, state, active, extra, this.variablesOf(runId), this.cursor.next, this.atMillis);
   }
 
   private active(runId: string): { run: Run; active: ActiveState; state: State } {
