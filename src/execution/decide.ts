@@ -57,7 +57,6 @@ const BLOCKED: StateOutcome = { kind: "blocked" };
 const TERMINAL_ERRORS = new Set(["States.Runtime"]);
 const ENDS = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"]);
 
-const sameRandom = (a: RandomState, b: RandomState): boolean => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 
 const isoAfter = (atMillis: number, seconds: number): string => new Date(atMillis + Math.round(seconds * 1000)).toISOString();
 
@@ -108,6 +107,18 @@ class LiveStateData implements StateData {
   }
 }
 
+const distributedMaps = new WeakMap<Workflow, boolean>();
+
+/** Whether a workflow has a Distributed Map anywhere (most have none, and skip the check per event). */
+function hasDistributedMap(workflow: Workflow): boolean {
+  let has = distributedMaps.get(workflow);
+  if (has === undefined) {
+    has = [...workflow.states.values()].some((state) => state.type === "Map" && state.mode === "DISTRIBUTED");
+    distributedMaps.set(workflow, has);
+  }
+  return has;
+}
+
 /** One decision: the execution as it evolves while events are emitted, and the events. */
 export class Decision {
   readonly events: HistoryEvent[] = [];
@@ -115,6 +126,8 @@ export class Decision {
   private readonly owned = new WeakSet<object>();
   private readonly cursor: RandomCursor;
   private readonly queue: Action[] = [];
+  /** Draws already recorded in an event. */
+  private recordedDraws = 0;
   private at: string;
   private atMillis: number;
 
@@ -153,12 +166,15 @@ export class Decision {
     }
     const run = partial.run === undefined ? undefined : tableGet(execution.runs, partial.run);
     const previous = previousEventId ?? (run ?? tableGet(execution.runs, ROOT_RUN))?.lastEventId ?? 0;
-    const random = this.cursor.state();
     const event = Object.assign({ id: this.nextEventId, previousEventId: previous, timestamp: this.at }, partial) as HistoryEvent & {
       random?: RandomState;
       child?: true;
     };
-    if (!sameRandom(random, execution.random)) event.random = random;
+    // The generator's state goes into the first event after a draw (most events draw nothing).
+    if (this.cursor.drawn() !== this.recordedDraws) {
+      this.recordedDraws = this.cursor.drawn();
+      event.random = this.cursor.state();
+    }
     if (this.belongsToChild(partial)) event.child = true;
     this.execution = evolve(execution, event, undefined, this.owned);
     this.events.push(event);
@@ -168,6 +184,7 @@ export class Decision {
 
   /** Whether an event belongs to a Distributed Map's child execution rather than to this history. */
   private belongsToChild(partial: NewEvent): boolean {
+    if (!hasDistributedMap(this.workflow)) return false;
     if ("iteration" in partial) {
       const map = this.workflow.states.get(this.run(partial.run ?? ROOT_RUN)?.state?.name ?? "");
       if (map?.type === "Map" && map.mode === "DISTRIBUTED") return true;

@@ -25,13 +25,17 @@ export interface RandomCursor {
   /** The next number in [0, 1). */
   readonly next: () => number;
   readonly state: () => RandomState;
+  /** How many numbers have been drawn so far. */
+  readonly drawn: () => number;
 }
 
 /** Starts drawing from `from`; the RandomState passed in is never changed. */
 export function randomCursor(from: RandomState): RandomCursor {
   let [a, b, c, d] = from;
+  let drawn = 0;
   return {
     next() {
+      drawn += 1;
       const t = (((a + b) >>> 0) + d) >>> 0;
       d = (d + 1) >>> 0;
       a = b ^ (b >>> 9);
@@ -41,5 +45,6 @@ export function randomCursor(from: RandomState): RandomCursor {
       return t / 4294967296;
     },
     state: () => [a, b, c, d],
+    drawn: () => drawn,
   };
 }
