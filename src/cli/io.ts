@@ -8,7 +8,9 @@ export interface CliIO {
   readonly readStdin: () => Promise<string>;
 }
 
-/** Exit codes: success, a finding (an invalid definition, a failed execution), a usage or I/O error. */
+/** Exit code: everything is fine. */
 export const EXIT_OK = 0;
+/** Exit code: a finding (an invalid definition, a failed execution). */
 export const EXIT_FINDING = 1;
+/** Exit code: a usage error or a file that cannot be read. */
 export const EXIT_USAGE = 2;

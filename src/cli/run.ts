@@ -2,6 +2,7 @@
 import { runValidate } from "./validate.js";
 import { EXIT_OK, EXIT_USAGE, type CliIO } from "./io.js";
 
+/** The top-level help text. */
 export const USAGE = `Usage: stepfold <command> [options]
 
 Commands:

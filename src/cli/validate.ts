@@ -9,6 +9,7 @@ export type FileReport =
   | { readonly file: string; readonly valid: boolean; readonly problems: readonly Problem[] }
   | { readonly file: string; readonly error: string };
 
+/** The help text of `stepfold validate`. */
 export const VALIDATE_USAGE = `Usage: stepfold validate [--json] FILE...
 
 Checks Amazon States Language definitions (JSON, or YAML for .yaml/.yml files) and lists

@@ -8,5 +8,7 @@ export type Parsed<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly message: string };
 
+/** A successful parse of `value`. */
 export const parsed = <T>(value: T): Parsed<T> => ({ ok: true, value });
+/** A failed parse, with what is wrong in plain English. */
 export const rejected = <T = never>(message: string): Parsed<T> => ({ ok: false, message });
