@@ -9,6 +9,7 @@ import { parse } from "../definition/parse.js";
 import type { Scope, State, Workflow } from "../definition/model.js";
 import type { Command } from "./commands.js";
 import { Decision, ExecutionOver } from "./decide.js";
+import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
 import { checkSequence, evolve, pendingWork, ROOT_RUN } from "./evolve.js";
 import type { Execution, Limits, Pending, Run, TaskWork } from "./model.js";
@@ -164,7 +165,7 @@ export async function resumeExecution(execution: Execution, command: Command): P
       const task = pendingTask(execution, command.id);
       const output = copyJsonData(command.output);
       if (!output.ok || output.value === undefined) throw new CommandRejected("MALFORMED_COMMAND", `The task output is not JSON data${output.ok ? "" : `: ${output.message}`}`);
-      return run(decision, () => decision.taskSucceeded(task, output.value).then(() => decision.drain()));
+      return run(decision, () => taskSucceeded(decision, task, output.value).then(() => decision.drain()));
     }
     case "FailTask": {
       const task = pendingTask(execution, command.id);
@@ -172,7 +173,7 @@ export async function resumeExecution(execution: Execution, command: Command): P
         if (command[field] !== undefined && typeof command[field] !== "string") throw new CommandRejected("MALFORMED_COMMAND", `'${field}' must be a string`);
       }
       const failure = { ...(command.error !== undefined ? { error: command.error } : {}), ...(command.cause !== undefined ? { cause: command.cause } : {}) };
-      return run(decision, () => decision.taskFailed(task, failure as { error: string; cause: string }).then(() => decision.drain()));
+      return run(decision, () => taskFailed(decision, task, failure as { error: string; cause: string }).then(() => decision.drain()));
     }
     case "Heartbeat": {
       const task = pendingTask(execution, command.id);

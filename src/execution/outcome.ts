@@ -1,0 +1,66 @@
+/**
+ * What a state's step leads to, and the small helpers the decider and the state modules share
+ * to build outcomes, failures and times.
+ */
+import type { ActiveState } from "./model.js";
+import type { Failure, Outcome } from "./dataflow.js";
+
+/** What a state's step leads to. */
+export type StateOutcome =
+  | { readonly kind: "next"; readonly name: string; readonly input: unknown }
+  | { readonly kind: "end"; readonly output: unknown }
+  | { readonly kind: "blocked" }
+  | { readonly kind: "failed"; readonly failure: Failure };
+
+/** The step waits for the host (a task, a timer, children). */
+export const BLOCKED: StateOutcome = { kind: "blocked" };
+
+/** Errors no Retry or Catch ever handles. */
+export const TERMINAL_ERRORS: ReadonlySet<string> = new Set(["States.Runtime"]);
+
+/** ISO 8601 time `seconds` after `atMillis` (to the millisecond). */
+export const isoAfter = (atMillis: number, seconds: number): string => new Date(atMillis + Math.round(seconds * 1000)).toISOString();
+
+/** A failed Outcome. */
+export function fail(error: string, cause: string, location?: string): Outcome<never> {
+  return { ok: false, failure: location === undefined ? { error, cause } : { error, cause, location } };
+}
+
+/** A Failure without the fields it does not have. */
+export function dropUndefined(failure: { error?: string | undefined; cause?: string | undefined }): Failure {
+  return { ...(failure.error !== undefined ? { error: failure.error } : {}), ...(failure.cause !== undefined ? { cause: failure.cause } : {}) } as Failure;
+}
+
+/** An error's fields for an event, leaving out those it does not have. */
+export function errorFields(failure: { error?: string | undefined; cause?: string | undefined }): { error?: string; cause?: string } {
+  return dropUndefined(failure);
+}
+
+/** Whether a Distributed Map tolerates `failures` failed items (either threshold breached fails it; none set tolerates none). */
+export function tolerated(work: Extract<ActiveState["work"], { kind: "map" }>, failures: number): boolean {
+  const { count, percentage } = work.tolerance ?? {};
+  if (count === undefined && percentage === undefined) return false;
+  if (count !== undefined && failures > count) return false;
+  if (percentage !== undefined && (failures / Math.max(work.items.length, 1)) * 100 > percentage) return false;
+  return true;
+}
+
+/** The region part of an ARN (`arn:aws:states:eu-west-1:...`), empty when it has none. */
+export const regionOf = (arn: string): string => /^arn:[^:]+:[^:]+:([^:]*):/.exec(arn)?.[1] ?? "";
+
+/** The evaluated Credentials as AWS records them: `{ roleArn }`. */
+export function credentialsOf(value: unknown): { roleArn: unknown } | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const record = value as Record<string, unknown>;
+  return Object.hasOwn(record, "RoleArn") ? { roleArn: record["RoleArn"] } : undefined;
+}
+
+/** Whether an ErrorEquals list matches an error name (States.ALL, States.TaskFailed wildcards). */
+export function errorMatches(errorEquals: readonly string[], error: string | undefined): boolean {
+  for (const name of errorEquals) {
+    if (name === error) return true;
+    if (name === "States.ALL") return true;
+    if (name === "States.TaskFailed" && error !== "States.Timeout") return true;
+  }
+  return false;
+}

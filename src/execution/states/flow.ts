@@ -1,0 +1,139 @@
+/**
+ * The states that decide where to go and when: Choice (rules or JSONata Conditions), Wait (a
+ * timer, unless there is nothing to wait for) and Fail (the error and cause it ends with).
+ */
+import { evaluateChoiceRule } from "../../data/choice.js";
+import { readDataPath } from "../../data/io.js";
+import { evaluateJsonata, jsonTypeName } from "../../data/jsonata.js";
+import { parseTimestamp } from "../../data/timestamp.js";
+import type { ChoiceState, Dataflow, FailState, WaitState } from "../../definition/model.js";
+import { bindings, documents, evaluateDynamic, selectedInput, type Failure, type Outcome, type StateData } from "../dataflow.js";
+import type { Decision } from "../decide.js";
+import type { ActiveState } from "../model.js";
+import { BLOCKED, dropUndefined, fail, type StateOutcome } from "../outcome.js";
+
+/** Choice: the first branch whose rule (or Condition) holds, else Default, else States.NoChoiceMatched. */
+export async function executeChoice(d: Decision, runId: string, state: ChoiceState, active: ActiveState): Promise<StateOutcome> {
+  const data = d.stateData(runId, state, active);
+  const selected = selectedInput(state.dataflow, data);
+  if (!selected.ok) return d.stateFailed(runId, active, selected.failure);
+  const docs = documents(data, selected.value);
+  for (const [index, branch] of state.choices.entries()) {
+    let matched: boolean;
+    if (branch.language === "JSONPath") {
+      const verdict = evaluateChoiceRule(branch.rule, (path) => readDataPath(path, docs));
+      if (!verdict.ok) return d.stateFailed(runId, active, { error: verdict.error, cause: verdict.cause });
+      matched = verdict.value;
+    } else if (branch.condition.kind === "value") {
+      matched = branch.condition.value;
+    } else {
+      const location = `Choices[${index}]/Condition`;
+      const value = await evaluateJsonata(branch.condition.expression, location, bindings(data));
+      if (!value.ok) return d.stateFailed(runId, active, { error: value.error, cause: value.cause, location: value.location });
+      if (typeof value.value !== "boolean") {
+        const cause = `The JSONata expression '${branch.condition.expression.source.trim()}' specified for the field '${location}' returned an unexpected result type. Expected 'boolean', but was '${jsonTypeName(value.value)}' for value: ${JSON.stringify(value.value)}`;
+        return d.stateFailed(runId, active, { error: "States.QueryEvaluationError", cause, location });
+      }
+      matched = value.value;
+    }
+    if (!matched) continue;
+    const dataflow: Dataflow =
+      branch.language === "JSONPath" || state.dataflow.language === "JSONPath"
+        ? { ...(state.dataflow as Extract<Dataflow, { language: "JSONPath" }>), assign: branch.language === "JSONPath" ? branch.assign : undefined }
+        : { ...state.dataflow, output: branch.output, assign: branch.assign };
+    return d.finish(runId, state, active, data, selected.value, { assignInput: selected.value, offerResult: false }, { kind: "next", next: branch.next }, dataflow);
+  }
+  if (state.default === undefined) {
+    return d.stateFailed(runId, active, { error: "States.NoChoiceMatched", cause: "No Matches!" });
+  }
+  return d.finish(runId, state, active, data, selected.value, { assignInput: selected.value, offerResult: false }, { kind: "next", next: state.default });
+}
+
+/** Wait: works out the time first (the Entered event carries the timer), then blocks or exits at once. */
+export async function executeWait(d: Decision, runId: string, state: WaitState, input: unknown): Promise<StateOutcome> {
+  // The wait is worked out before the Entered event, which carries its timer.
+  const provisional: ActiveState = { name: state.name, enteredEventId: d.nextEventId, enteredTime: d.at, input, retryCount: 0, retriers: [], work: { kind: "none" } };
+  const data = d.stateData(runId, state, provisional);
+  const until = await waitUntil(d, state, data);
+  const timer = until.ok && until.value > d.atMillis ? { id: `${d.nextEventId}:wait`, until: new Date(until.value).toISOString() } : undefined;
+  const active = d.entered(runId, state, input, timer);
+  if (!until.ok) return d.stateFailed(runId, active, until.failure);
+  if (timer) return BLOCKED;
+  return waitOver(d, runId, state, active);
+}
+
+/** The Wait state's time is up: it exits. */
+export async function waitOver(d: Decision, runId: string, state: WaitState, active: ActiveState): Promise<StateOutcome> {
+  const data = d.stateData(runId, state, active);
+  const selected = selectedInput(state.dataflow, data);
+  if (!selected.ok) return d.stateFailed(runId, active, selected.failure);
+  return d.finish(runId, state, active, data, selected.value, { assignInput: selected.value, offerResult: false }, state.transition);
+}
+
+/** When a Wait state ends (epoch milliseconds): from Seconds, SecondsPath, Timestamp or TimestampPath. */
+async function waitUntil(d: Decision, state: WaitState, data: StateData): Promise<Outcome<number>> {
+  const selected = selectedInput(state.dataflow, data);
+  if (!selected.ok) return selected;
+  if (state.wait.kind === "seconds") {
+    const source = state.wait.seconds;
+    if (source.kind === "path") {
+      const where = source.path.source;
+      const read = readDataPath(source.path, documents(data, selected.value));
+      if (!read.ok) return fail("States.Runtime", `The SecondsPath parameter does not reference an input value: ${where}`);
+      const value = read.value;
+      if (typeof value !== "number" || !Number.isInteger(value)) {
+        return fail("States.Runtime", `The SecondsPath parameter cannot be parsed as a long value: ${where} == ${typeof value === "string" ? value : JSON.stringify(value)}`);
+      }
+      if (value < 0) return fail("States.Runtime", `The SecondsPath parameter references a negative value: ${where} == ${value}`);
+      if (value >= 2 ** 31) return fail("States.Runtime", "Wait state delay is too long.");
+      return { ok: true, value: d.atMillis + value * 1000 };
+    }
+    const seconds = await evaluateDynamic(source, data, selected.value);
+    if (!seconds.ok) return seconds;
+    const value = seconds.value;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 99_999_999) {
+      return fail(
+        "States.QueryEvaluationError",
+        `The JSONata expression '${source.kind === "jsonata" ? source.expression.source.trim() : ""}' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`,
+        "Seconds",
+      );
+    }
+    if ((value as number) >= 2 ** 31) return fail("States.Runtime", "Wait state delay is too long.");
+    return { ok: true, value: d.atMillis + (value as number) * 1000 };
+  }
+  const stamp = await evaluateDynamic(state.wait.timestamp, data, selected.value);
+  if (!stamp.ok) return stamp;
+  const text = stamp.value;
+  const parsed = typeof text === "string" ? parseTimestamp(text) : undefined;
+  if (parsed === undefined) {
+    const source = state.wait.timestamp;
+    return source.kind === "jsonata"
+      ? fail("States.QueryEvaluationError", `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${String(text)}`, "Timestamp")
+      : fail(
+          "States.Runtime",
+          `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${source.kind === "path" ? source.path.source : "Timestamp"} == ${typeof text === "string" ? text : JSON.stringify(text)}`,
+        );
+  }
+  // AWS honours timestamps to the second.
+  return { ok: true, value: Math.floor(parsed / 1000) * 1000 };
+}
+
+/** Fail: the error and cause (given, from paths or intrinsic calls, or from JSONata) end the run. */
+export async function executeFail(d: Decision, runId: string, state: FailState, input: unknown): Promise<StateOutcome> {
+  const provisional: ActiveState = { name: state.name, enteredEventId: d.nextEventId, enteredTime: d.at, input, retryCount: 0, retriers: [], work: { kind: "none" } };
+  const data = d.stateData(runId, state, provisional);
+  const error = state.error ? await evaluateDynamic(state.error, data, input) : ({ ok: true, value: undefined } as const);
+  const cause = error.ok && state.cause ? await evaluateDynamic(state.cause, data, input) : ({ ok: true, value: undefined } as const);
+  const active = d.entered(runId, state, input);
+  if (!error.ok) return d.stateFailed(runId, active, error.failure);
+  if (!cause.ok) return d.stateFailed(runId, active, cause.failure);
+  for (const [field, value] of [["Error", error.value], ["Cause", cause.value]] as const) {
+    if (value !== undefined && typeof value !== "string") {
+      return d.stateFailed(runId, active, { error: "States.Runtime", cause: `The value of the field '${field}' must be a string, but was ${JSON.stringify(value)}` });
+    }
+  }
+  const failure: Failure = { error: error.value as string, cause: cause.value as string };
+  return { kind: "failed", failure: dropUndefined(failure) };
+}
+
+// ------------------------------------------------------------------------------------ tasks

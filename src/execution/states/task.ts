@@ -1,0 +1,178 @@
+/**
+ * Task states: the input is evaluated and handed to the host as pending work (with its event
+ * family: Task*, LambdaFunction*, Activity*), then the host's answer is shaped or handled.
+ */
+import { jsonTypeName } from "../../data/jsonata.js";
+import { uuidV4 } from "../../data/intrinsics/random.js";
+import type { TaskState } from "../../definition/model.js";
+import { readTaskResource } from "../../definition/resources.js";
+import { effectiveInput, evaluateDynamic, evaluateJsonataValue, evaluatePayload, shapeOutput, type Failure, type Outcome, type StateData } from "../dataflow.js";
+import type { Decision } from "../decide.js";
+import type { TaskFamily } from "../events.js";
+import type { ActiveState, TaskWork } from "../model.js";
+import { BLOCKED, credentialsOf, dropUndefined, fail, isoAfter, regionOf, type StateOutcome } from "../outcome.js";
+
+/** Evaluates the task's input and hands it to the host (first attempt and retries). */
+export async function attemptTask(d: Decision, runId: string, state: TaskState, active: ActiveState): Promise<StateOutcome> {
+  const resource = readTaskResource(state.resource);
+  const kind = resource.ok ? resource.value.kind : "integration";
+  const needsToken = state.pattern === "callback" || kind === "activity";
+  const token = needsToken ? uuidV4(d.cursor.next) : undefined;
+  const data = d.stateData(runId, state, active, token !== undefined ? { token } : {});
+  const parameters = await effectiveInput(state.dataflow, data);
+  if (!parameters.ok) return d.evaluationError(runId, state, active, parameters.failure);
+  const timeout = state.timeoutSeconds ? await taskSeconds(d, state.timeoutSeconds, data, "TimeoutSeconds") : undefined;
+  if (timeout && !timeout.ok) return d.evaluationError(runId, state, active, timeout.failure);
+  const heartbeat = state.heartbeatSeconds ? await taskSeconds(d, state.heartbeatSeconds, data, "HeartbeatSeconds") : undefined;
+  if (heartbeat && !heartbeat.ok) return d.evaluationError(runId, state, active, heartbeat.failure);
+  const credentials = state.credentials
+    ? state.credentials.language === "JSONPath"
+      ? evaluatePayload(state.credentials.template, data, data.input)
+      : await evaluateJsonataValue(state.credentials.template, data)
+    : undefined;
+  if (credentials && !credentials.ok) return d.evaluationError(runId, state, active, credentials.failure);
+  const over = d.tooLarge(parameters.value, state.name);
+  if (over) return d.handleError(runId, state, active, over, () => {});
+  const taskCredentials = credentials?.ok ? credentialsOf(credentials.value) : undefined;
+
+  const family: TaskFamily = kind === "lambda-function" ? "LambdaFunction" : kind === "activity" ? "Activity" : "Task";
+  const taskId = `${d.nextEventId}:task`;
+  const timeoutSeconds = timeout?.ok ? (timeout.value as number) : undefined;
+  const heartbeatSeconds = heartbeat?.ok ? (heartbeat.value as number) : undefined;
+  const region = regionOf(state.resource) || regionOf(d.execution.facts.stateMachine.id) || "us-east-1";
+  const scope = d.runEvent(runId);
+  if (family === "Task") {
+    const resourceType = resource.ok ? resource.value.resourceType : "unknown";
+    const resourceName = resource.ok ? resource.value.resourceName : state.resource;
+    d.emit({
+      type: "TaskScheduled",
+      ...scope,
+      taskScheduledEventDetails: {
+        resourceType,
+        resource: resourceName,
+        region,
+        parameters: parameters.value,
+        ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
+        ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}),
+        ...(taskCredentials ? { taskCredentials } : {}),
+      },
+      taskId,
+      ...(token !== undefined ? { token } : {}),
+      resourceArn: state.resource,
+    });
+  } else if (family === "LambdaFunction") {
+    d.emit({
+      type: "LambdaFunctionScheduled",
+      ...scope,
+      lambdaFunctionScheduledEventDetails: {
+        resource: state.resource,
+        input: parameters.value,
+        ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
+        ...(taskCredentials ? { taskCredentials } : {}),
+      },
+      taskId,
+    });
+  } else {
+    d.emit({
+      type: "ActivityScheduled",
+      ...scope,
+      activityScheduledEventDetails: {
+        resource: state.resource,
+        input: parameters.value,
+        ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
+        ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}),
+      },
+      taskId,
+      token: token as string,
+    });
+  }
+  const timers = {
+    ...(timeoutSeconds !== undefined ? { timeout: { id: `${taskId}:timeout`, until: isoAfter(d.atMillis, timeoutSeconds) } } : {}),
+    ...(heartbeatSeconds !== undefined ? { heartbeat: { id: `${taskId}:heartbeat`, until: isoAfter(d.atMillis, heartbeatSeconds) } } : {}),
+  };
+  const withTimers = Object.keys(timers).length > 0 ? { timers } : {};
+  if (family === "Task") {
+    const details = { resourceType: resource.ok ? resource.value.resourceType : "unknown", resource: resource.ok ? resource.value.resourceName : state.resource };
+    d.emit({ type: "TaskStarted", ...scope, taskStartedEventDetails: details, taskId, ...withTimers });
+    if (state.pattern !== "request-response") d.emit({ type: "TaskSubmitted", ...scope, taskSubmittedEventDetails: details, taskId });
+  } else if (family === "LambdaFunction") {
+    d.emit({ type: "LambdaFunctionStarted", ...scope, taskId, ...withTimers });
+  } else {
+    d.emit({ type: "ActivityStarted", ...scope, activityStartedEventDetails: {}, taskId, ...withTimers });
+  }
+  return BLOCKED;
+}
+
+/** TimeoutSeconds or HeartbeatSeconds, which must come out a positive integer. */
+async function taskSeconds(d: Decision, dynamic: NonNullable<TaskState["timeoutSeconds"]>, data: StateData, field: string): Promise<Outcome<unknown>> {
+  const value = await evaluateDynamic(dynamic, data, data.input);
+  if (!value.ok) return value;
+  if (typeof value.value === "number" && Number.isInteger(value.value) && value.value > 0) return value;
+  if (dynamic.kind === "jsonata") {
+    return fail(
+      "States.QueryEvaluationError",
+      `The JSONata expression '${dynamic.expression.source.trim()}' specified for the field '${field}' returned an unexpected result type. Expected 'integer', but was '${jsonTypeName(value.value)}' for value: ${JSON.stringify(value.value)}`,
+      field,
+    );
+  }
+  return fail("States.Runtime", `The ${field}Path field refers to value ${JSON.stringify(value.value)} which is not a valid positive integer: ${dynamic.kind === "path" ? dynamic.path.source : field}`);
+}
+
+/** The host answered a task with its result. */
+export async function taskSucceeded(d: Decision, task: TaskWork, output: unknown): Promise<void> {
+  // AWS names the service for an integration (`lambda`) and the function for a Lambda ARN.
+  const over = d.tooLarge(output, task.resourceType ?? task.resource);
+  if (over) return taskFailed(d, task, over);
+  const family = task.family;
+  const scope = d.runEvent(task.run);
+  if (family === "Task") {
+    const { resourceType = "", resourceName: resource = "" } = task;
+    d.emit({ type: "TaskSucceeded", ...scope, taskSucceededEventDetails: { resourceType, resource, output }, taskId: task.id });
+  } else if (family === "LambdaFunction") {
+    d.emit({ type: "LambdaFunctionSucceeded", ...scope, lambdaFunctionSucceededEventDetails: { output }, taskId: task.id });
+  } else {
+    d.emit({ type: "ActivitySucceeded", ...scope, activitySucceededEventDetails: { output }, taskId: task.id });
+  }
+  const { active, state } = d.active(task.run);
+  const data = d.stateData(task.run, state, active, task.token !== undefined ? { token: task.token } : {});
+  const shaped = await shapeOutput((state as TaskState).dataflow, data, output, { assignInput: output, offerResult: true });
+  if (!shaped.ok) {
+    const failure = shaped.failure;
+    await d.continueWith(task.run, await d.evaluationError(task.run, state as TaskState, active, failure));
+    return;
+  }
+  const over2 = d.tooLarge(shaped.value.output, state.name);
+  if (over2) return d.runFailed(task.run, over2);
+  const transition = (state as TaskState).transition;
+  await d.continueWith(task.run, d.exited(task.run, state, shaped.value, transition.kind === "next" ? transition.next : undefined));
+}
+
+/** The task failed (or timed out): the failure event, then Retry, Catch, or the run fails. */
+export async function taskFailed(d: Decision, task: TaskWork, failure: Failure, timedOut = false): Promise<void> {
+  const family = task.family;
+  const scope = d.runEvent(task.run);
+  const details = dropUndefined({ error: failure.error, cause: failure.cause });
+  const { active, state } = d.active(task.run);
+  const outcome = await d.handleError(task.run, state as TaskState, active, failure, (retry) => {
+    const extra = { taskId: task.id, ...(retry ? { retry } : {}) };
+    if (family === "Task") {
+      const body = { resourceType: task.resourceType ?? "", resource: task.resourceName ?? "", ...details };
+      d.emit(timedOut ? { type: "TaskTimedOut", ...scope, taskTimedOutEventDetails: body, ...extra } : { type: "TaskFailed", ...scope, taskFailedEventDetails: body, ...extra });
+    } else if (family === "LambdaFunction") {
+      d.emit(
+        timedOut
+          ? { type: "LambdaFunctionTimedOut", ...scope, lambdaFunctionTimedOutEventDetails: details, ...extra }
+          : { type: "LambdaFunctionFailed", ...scope, lambdaFunctionFailedEventDetails: details, ...extra },
+      );
+    } else {
+      d.emit(
+        timedOut
+          ? { type: "ActivityTimedOut", ...scope, activityTimedOutEventDetails: details, ...extra }
+          : { type: "ActivityFailed", ...scope, activityFailedEventDetails: details, ...extra },
+      );
+    }
+  });
+  await d.continueWith(task.run, outcome);
+}
+
+// --------------------------------------------------------------------------- error handling
