@@ -98,7 +98,7 @@ function hasDistributedMap(workflow: Workflow): boolean {
 export class Decision {
   readonly events: HistoryEvent[] = [];
   /** What this decision made itself and no one else has seen: evolve may update it in place. */
-  readonly owned = new WeakSet<object>();
+  readonly owned = new Set<object>();
   readonly cursor: RandomCursor;
   readonly queue: Action[] = [];
   /** Draws already recorded in an event. */

@@ -314,7 +314,7 @@ export function recoverExecution(workflow: Workflow, events: readonly HistoryEve
   const fingerprint = fingerprintOf(workflow);
   let execution: Execution | undefined;
   // The fold owns everything it builds, so evolve updates it in place instead of copying per event.
-  const owned = new WeakSet<object>();
+  const owned = new Set<object>();
   for (const [index, event] of events.entries()) {
     const id = event !== null && typeof event === "object" && typeof event.id === "number" ? event.id : index + 1;
     try {

@@ -10,7 +10,7 @@ import type { ErrorDetails, HistoryEvent, RetryDecision, TaskTimers, TimerStart 
 import type { ActiveState, Execution, Run, TaskWork, TimerPurpose, TimerWork } from "./model.js";
 import { seedRandom } from "./random.js";
 import { HistoryMismatch } from "./rejections.js";
-import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Table } from "./table.js";
+import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Owned, type Table } from "./table.js";
 
 /** The id of the machine's own run. */
 export const ROOT_RUN = "";
@@ -29,7 +29,7 @@ export function evolve(
   execution: Execution | undefined,
   event: HistoryEvent,
   definition?: Readonly<Record<string, unknown>>,
-  owned?: WeakSet<object>,
+  owned?: Owned,
 ): Execution {
   if (event.type === "ExecutionStarted") {
     if (execution) throw new HistoryMismatch(event.id, "the execution has already started");
@@ -90,7 +90,7 @@ class Evolution {
     private readonly execution: Execution,
     private readonly event: HistoryEvent,
     /** Objects the current decision made itself, which it may change in place. */
-    private readonly owned: WeakSet<object> | undefined,
+    private readonly owned: Owned | undefined,
   ) {
     this.runs = execution.runs;
     this.tasks = execution.tasks;

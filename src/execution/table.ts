@@ -53,11 +53,17 @@ export function tableHas<T>(table: Table<T>, key: string): boolean {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/**
+ * The objects one decision (or one recovery) made itself. A plain Set, dropped with the decision:
+ * a WeakSet's ephemeron table costs the garbage collector more than the references it saves.
+ */
+export type Owned = Set<object>;
+
 /** The leaf for hash `h` in a table this decision owns, copying (once) whatever it does not own yet. */
 function ownedLeaf<T>(
   table: Table<T>,
   h: number,
-  owned: WeakSet<object>,
+  owned: Owned,
 ): { table: Mutable<Table<T>>; bucket: (Leaf<T> | null)[]; low: number; leaf: [string, T][] } {
   let mine = table as Mutable<Table<T>>;
   if (!owned.has(mine)) {
@@ -99,7 +105,7 @@ function withLeaf<T>(table: Table<T>, h: number, leaf: Leaf<T> | null, size: num
 }
 
 /** A table with `key` set to `value`: a new one, or `table` itself when the decision owns it. */
-export function tableSet<T>(table: Table<T>, key: string, value: T, owned?: WeakSet<object>): Table<T> {
+export function tableSet<T>(table: Table<T>, key: string, value: T, owned?: Owned): Table<T> {
   const h = hash(key);
   if (owned) {
     const { table: mine, leaf } = ownedLeaf(table, h, owned);
@@ -121,7 +127,7 @@ export function tableSet<T>(table: Table<T>, key: string, value: T, owned?: Weak
 }
 
 /** A table without `key` (a new one, or `table` itself when owned); the same table when the key is absent. */
-export function tableDelete<T>(table: Table<T>, key: string, owned?: WeakSet<object>): Table<T> {
+export function tableDelete<T>(table: Table<T>, key: string, owned?: Owned): Table<T> {
   const h = hash(key);
   const leaf = leafOf(table, h);
   const i = leaf ? indexIn(leaf, key) : -1;
