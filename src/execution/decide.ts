@@ -141,20 +141,21 @@ export class Decision {
     }
     const run = partial.run === undefined ? undefined : tableGet(execution.runs, partial.run);
     const previous = previousEventId ?? (run ?? tableGet(execution.runs, ROOT_RUN))?.lastEventId ?? 0;
-    const event = Object.assign({ id: this.nextEventId, previousEventId: previous, timestamp: this.at }, partial) as HistoryEvent & {
-      random?: RandomState;
-      child?: true;
-    };
+    // The partial is a fresh literal of the caller's: it becomes the event, without a second copy.
+    const event = partial as { -readonly [K in keyof HistoryEvent]: HistoryEvent[K] } & { random?: RandomState; child?: true };
+    event.id = this.nextEventId;
+    event.previousEventId = previous;
+    event.timestamp = this.at;
     // The generator's state goes into the first event after a draw (most events draw nothing).
     if (this.cursor.drawn() !== this.recordedDraws) {
       this.recordedDraws = this.cursor.drawn();
       event.random = this.cursor.state();
     }
     if (this.belongsToChild(partial)) event.child = true;
-    this.execution = evolve(execution, event, undefined, this.owned);
-    this.events.push(event);
+    this.execution = evolve(execution, event as HistoryEvent, undefined, this.owned);
+    this.events.push(event as HistoryEvent);
     if (ENDS.has(event.type)) throw new ExecutionOver();
-    return event;
+    return event as HistoryEvent;
   }
 
   /** Whether an event belongs to a Distributed Map's child execution rather than to this history. */

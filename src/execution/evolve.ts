@@ -147,6 +147,19 @@ class Evolution {
    */
   private updateRun(id: string, recipe: (draft: RunDraft) => void): void {
     const run = this.run(id);
+    const owned = this.owned;
+    if (owned?.has(run)) {
+      // Made in this decision: changed in place (its active state copied once, if not ours yet).
+      const mine = run as RunDraft;
+      if (mine.state && !owned.has(mine.state)) {
+        mine.state = { ...mine.state };
+        owned.add(mine.state);
+      }
+      recipe(mine);
+      mine.lastEventId = this.event.id;
+      dropUndefinedFields(mine);
+      return;
+    }
     // A literal of every field (absent ones as undefined): faster than a spread plus a property.
     const draft: RunDraft = {
       id: run.id,
@@ -159,7 +172,12 @@ class Evolution {
       next: run.next,
     };
     recipe(draft);
-    this.runs = tableSet(this.runs, id, withoutUndefined(draft), this.owned);
+    const next = withoutUndefined(draft);
+    if (owned) {
+      owned.add(next);
+      if (next.state) owned.add(next.state);
+    }
+    this.runs = tableSet(this.runs, id, next, owned);
   }
 
   /** The state the event's run is in, which must be the state the event names (when it names one). */
@@ -561,6 +579,13 @@ function withoutUndefined(draft: RunDraft): Run {
   if (draft.ended !== undefined) run.ended = draft.ended;
   if (draft.next !== undefined) run.next = draft.next;
   return run;
+}
+
+/** Removes the optional fields a recipe set to undefined from a run this decision owns. */
+function dropUndefinedFields(run: RunDraft): void {
+  if (run.state === undefined && "state" in run) delete run.state;
+  if (run.next === undefined && "next" in run) delete run.next;
+  if (run.ended === undefined && "ended" in run) delete run.ended;
 }
 
 /** A run being updated: a shallow copy whose fields may be replaced. */
