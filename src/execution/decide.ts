@@ -14,7 +14,7 @@ import { jsonByteLength } from "../data/size.js";
 import { parsePath } from "../data/path.js";
 import type { Catcher, Dataflow, MapState, ParallelState, Scope, State, TaskState, WaitState, Workflow } from "../definition/model.js";
 import { effectiveInput, selectedInput, shapeOutput, type Failure, type Shaped, type StateData } from "./dataflow.js";
-import type { HistoryEvent, NewEvent, RetryDecision, TimerStart } from "./events.js";
+import type { HistoryEvent, NewEvent, RetryDecision, StateEnteredEvent, StateExitedEvent, TimerStart } from "./events.js";
 import { evolve, iterationRunId, ROOT_RUN } from "./evolve.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerWork } from "./model.js";
 import { BLOCKED, errorFields, errorMatches, isoAfter, TERMINAL_ERRORS, tolerated, type StateOutcome } from "./outcome.js";
@@ -128,10 +128,10 @@ export class Decision {
   }
 
   /** Writes an event: id, previous id, time and random state are filled in; the execution evolves. */
-  emit(partial: NewEvent, previousEventId?: number): HistoryEvent {
+  emit(runId: string, partial: NewEvent, previousEventId?: number): HistoryEvent {
     const { execution } = this;
     if (!ENDS.has(partial.type) && this.nextEventId >= execution.limits.historyEvents) {
-      this.emit({
+      this.emit(ROOT_RUN, {
         type: "ExecutionFailed",
         executionFailedEventDetails: {
           error: "States.Runtime",
@@ -139,10 +139,10 @@ export class Decision {
         },
       });
     }
-    const run = partial.run === undefined ? undefined : tableGet(execution.runs, partial.run);
-    const previous = previousEventId ?? (run ?? tableGet(execution.runs, ROOT_RUN))?.lastEventId ?? 0;
+    const previous = previousEventId ?? tableGet(execution.runs, runId)?.lastEventId ?? tableGet(execution.runs, ROOT_RUN)?.lastEventId ?? 0;
     // The partial is a fresh literal of the caller's: it becomes the event, without a second copy.
     const event = partial as { -readonly [K in keyof HistoryEvent]: HistoryEvent[K] } & { random?: RandomState; child?: true };
+    if (runId !== ROOT_RUN) event.run = runId;
     event.id = this.nextEventId;
     event.previousEventId = previous;
     event.timestamp = this.at;
@@ -151,7 +151,7 @@ export class Decision {
       this.recordedDraws = this.cursor.drawn();
       event.random = this.cursor.state();
     }
-    if (this.belongsToChild(partial)) event.child = true;
+    if (this.belongsToChild(runId, partial)) event.child = true;
     this.execution = evolve(execution, event as HistoryEvent, undefined, this.owned);
     this.events.push(event as HistoryEvent);
     if (ENDS.has(event.type)) throw new ExecutionOver();
@@ -159,13 +159,13 @@ export class Decision {
   }
 
   /** Whether an event belongs to a Distributed Map's child execution rather than to this history. */
-  belongsToChild(partial: NewEvent): boolean {
+  belongsToChild(runId: string, partial: NewEvent): boolean {
     if (!hasDistributedMap(this.workflow)) return false;
     if ("iteration" in partial) {
-      const map = this.workflow.states.get(this.run(partial.run ?? ROOT_RUN)?.state?.name ?? "");
+      const map = this.workflow.states.get(this.run(runId)?.state?.name ?? "");
       if (map?.type === "Map" && map.mode === "DISTRIBUTED") return true;
     }
-    return partial.run !== undefined && this.insideDistributed(partial.run);
+    return runId !== ROOT_RUN && this.insideDistributed(runId);
   }
 
   readonly distributedRuns = new Map<string, boolean>();
@@ -185,10 +185,6 @@ export class Decision {
 
   run(id: string): Run | undefined {
     return tableGet(this.execution.runs, id);
-  }
-
-  runEvent(run: string): { run?: string } {
-    return run === ROOT_RUN ? {} : { run };
   }
 
   /** The scope a run executes. */
@@ -281,15 +277,14 @@ export class Decision {
   runEnded(runId: string, output: unknown): void {
     const run = this.run(runId) as Run;
     if (run.scope.kind === "root") {
-      this.emit({ type: "ExecutionSucceeded", executionSucceededEventDetails: { output } });
+      this.emit(ROOT_RUN, { type: "ExecutionSucceeded", executionSucceededEventDetails: { output } });
       return;
     }
     const parent = run.parent as string;
     if (run.scope.kind === "iteration") {
       const { state: owner, index } = run.scope;
-      this.emit({
+      this.emit(parent, {
         type: "MapIterationSucceeded",
-        ...this.runEvent(parent),
         mapIterationSucceededEventDetails: { name: owner, index },
         iteration: runId,
         output,
@@ -303,7 +298,7 @@ export class Decision {
     const run = this.run(runId);
     if (!run) return;
     if (run.scope.kind === "root") {
-      this.emit({ type: "ExecutionFailed", executionFailedEventDetails: errorFields(failure) });
+      this.emit(ROOT_RUN, { type: "ExecutionFailed", executionFailedEventDetails: errorFields(failure) });
       return;
     }
     const parentId = run.parent as string;
@@ -313,7 +308,7 @@ export class Decision {
     // The siblings still running are aborted; the failing branch itself has already stopped.
     if (active.work.kind === "parallel") for (const branch of active.work.branches) if (branch !== runId) this.abortRun(branch);
     const retry = this.retryFor(parallel, active, failure);
-    this.emit({ type: "ParallelStateFailed", ...this.runEvent(parentId), ...errorFields(failure), ...(retry ? { retry } : {}) });
+    this.emit(parentId, { type: "ParallelStateFailed", ...errorFields(failure), ...(retry ? { retry } : {}) });
     if (!retry) await this.continueWith(parentId, await this.catchOrFail(parentId, parallel, active, failure));
   }
 
@@ -325,25 +320,25 @@ export class Decision {
   async iterationFailed(runId: string, map: MapState, active: ActiveState, index: number, iteration: string, failure: Failure): Promise<void> {
     const work = active.work;
     if (work.kind !== "map") return;
-    const details = { ...this.runEvent(runId), mapIterationFailedEventDetails: { name: map.name, index }, iteration, ...errorFields(failure) };
+    const details = { mapIterationFailedEventDetails: { name: map.name, index }, iteration, ...errorFields(failure) };
     if (map.mode === "DISTRIBUTED" && tolerated(work, work.failures + 1)) {
-      this.emit({ type: "MapIterationFailed", ...details, output: { Error: failure.error, Cause: failure.cause ?? null } });
+      this.emit(runId, { type: "MapIterationFailed", ...details, output: { Error: failure.error, Cause: failure.cause ?? null } });
       this.queue.push({ kind: "progress", run: runId });
       return;
     }
     const mapFailure: Failure =
       map.mode === "DISTRIBUTED" ? { error: "States.ExceedToleratedFailureThreshold", cause: "The specified tolerated failure threshold was exceeded" } : failure;
     const retry = this.retryFor(map, active, mapFailure);
-    this.emit({ type: "MapIterationFailed", ...details, ...(retry ? { retry } : {}) });
+    this.emit(runId, { type: "MapIterationFailed", ...details, ...(retry ? { retry } : {}) });
     for (let i = 0; i < work.nextIndex; i++) {
       const sibling = iterationRunId(work.startedEventId, i);
       if (!this.run(sibling)) continue;
       this.abortRun(sibling);
-      this.emit({ type: "MapIterationAborted", ...this.runEvent(runId), mapIterationAbortedEventDetails: { name: map.name, index: i }, iteration: sibling });
+      this.emit(runId, { type: "MapIterationAborted", mapIterationAbortedEventDetails: { name: map.name, index: i }, iteration: sibling });
     }
     if (retry) return;
-    if (map.mode === "DISTRIBUTED") this.emit({ type: "MapRunFailed", ...this.runEvent(runId), mapRunFailedEventDetails: errorFields(mapFailure) });
-    this.emit({ type: "MapStateFailed", ...this.runEvent(runId), ...errorFields(mapFailure) });
+    if (map.mode === "DISTRIBUTED") this.emit(runId, { type: "MapRunFailed", mapRunFailedEventDetails: errorFields(mapFailure) });
+    this.emit(runId, { type: "MapStateFailed", ...errorFields(mapFailure) });
     await this.continueWith(runId, await this.catchOrFail(runId, map, active, mapFailure));
   }
 
@@ -360,40 +355,35 @@ export class Decision {
         const child = iterationRunId(work.startedEventId, i);
         if (!this.run(child)) continue;
         this.abortRun(child);
-        this.emit({ type: "MapIterationAborted", ...this.runEvent(runId), mapIterationAbortedEventDetails: { name: active.name, index: i }, iteration: child });
+        this.emit(runId, { type: "MapIterationAborted", mapIterationAbortedEventDetails: { name: active.name, index: i }, iteration: child });
       }
     }
     // AWS records no Aborted event for a Wait state that is stopped (nor for Pass, Choice, ...).
     if (state?.type === "Task" || state?.type === "Parallel" || state?.type === "Map") {
-      this.emit({ type: `${state.type}StateAborted`, ...this.runEvent(runId) });
+      this.emit(runId, { type: `${state.type}StateAborted` });
     }
   }
 
   // ---------------------------------------------------------------------------------- states
 
   entered(runId: string, state: State, input: unknown, timer?: TimerStart): ActiveState {
-    this.emit({
+    const event: { -readonly [K in keyof StateEnteredEvent]?: StateEnteredEvent[K] } = {
       type: `${state.type}StateEntered`,
-      ...this.runEvent(runId),
       stateEnteredEventDetails: { name: state.name, input },
-      ...(timer ? { timer } : {}),
-    });
+    };
+    if (timer) event.timer = timer;
+    this.emit(runId, event as NewEvent);
     return this.active(runId).active;
   }
 
   /** Writes the Exited event and says where the run goes. */
   exited(runId: string, state: State, shaped: Shaped, next: string | undefined): StateOutcome {
     if (state.type === "Fail") throw new Error("a Fail state does not exit");
-    this.emit({
-      type: `${state.type}StateExited`,
-      ...this.runEvent(runId),
-      stateExitedEventDetails: {
-        name: state.name,
-        output: shaped.output,
-        ...(shaped.assigned && Object.keys(shaped.assigned).length > 0 ? { assignedVariables: shaped.assigned } : {}),
-      },
-      ...(next !== undefined ? { next } : {}),
-    });
+    const details: { name: string; output: unknown; assignedVariables?: Readonly<Record<string, unknown>> } = { name: state.name, output: shaped.output };
+    if (shaped.assigned && Object.keys(shaped.assigned).length > 0) details.assignedVariables = shaped.assigned;
+    const event: { -readonly [K in keyof StateExitedEvent]?: StateExitedEvent[K] } = { type: `${state.type}StateExited`, stateExitedEventDetails: details };
+    if (next !== undefined) event.next = next;
+    this.emit(runId, event as NewEvent);
     return next !== undefined ? { kind: "next", name: next, input: shaped.output } : { kind: "end", output: shaped.output };
   }
 
@@ -415,7 +405,7 @@ export class Decision {
     return this.handleError(runId, state, active, located, (retry) => {
       this.evaluationFailed(runId, active, failure, retry);
       if (state.type === "Map" && !retry && !TERMINAL_ERRORS.has(failure.error)) {
-        this.emit({ type: "MapStateFailed", ...this.runEvent(runId), error: located.error, ...(located.cause !== undefined ? { cause: located.cause } : {}) });
+        this.emit(runId, { type: "MapStateFailed", error: located.error, ...(located.cause !== undefined ? { cause: located.cause } : {}) });
       }
     });
   }
@@ -428,9 +418,8 @@ export class Decision {
 
   evaluationFailed(runId: string, active: ActiveState, failure: Failure, retry: RetryDecision | undefined): void {
     if (failure.location === undefined) return;
-    this.emit({
+    this.emit(runId, {
       type: "EvaluationFailed",
-      ...this.runEvent(runId),
       evaluationFailedEventDetails: { error: failure.error, cause: failure.cause ?? "", location: failure.location, state: active.name },
       ...(retry ? { retry } : {}),
     });
@@ -553,7 +542,7 @@ export class Decision {
   async timerFired(timer: TimerWork): Promise<void> {
     switch (timer.purpose) {
       case "execution-timeout":
-        this.emit({ type: "ExecutionTimedOut", executionTimedOutEventDetails: { error: "States.Timeout", cause: "The execution timed out (TimeoutSeconds)." } }, 0);
+        this.emit(ROOT_RUN, { type: "ExecutionTimedOut", executionTimedOutEventDetails: { error: "States.Timeout", cause: "The execution timed out (TimeoutSeconds)." } }, 0);
         return;
       case "task-timeout":
       case "heartbeat-timeout": {

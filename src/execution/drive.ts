@@ -181,7 +181,7 @@ export async function resumeExecution(execution: Execution, command: Command): P
       const heartbeatSeconds = task.heartbeatSeconds;
       const until = new Date(Date.parse(at) + heartbeatSeconds * 1000).toISOString();
       return run(decision, async () => {
-        decision.emit({ type: "TaskHeartbeat", ...(task.run === ROOT_RUN ? {} : { run: task.run }), taskId: task.id, timer: { id: `${decision.nextEventId}:heartbeat`, until } });
+        decision.emit(task.run, { type: "TaskHeartbeat", taskId: task.id, timer: { id: `${decision.nextEventId}:heartbeat`, until } });
       });
     }
     case "FireTimer": {
@@ -209,6 +209,7 @@ export async function resumeExecution(execution: Execution, command: Command): P
       return run(decision, async () => {
         decision.abortRun(ROOT_RUN);
         decision.emit(
+          ROOT_RUN,
           {
             type: "ExecutionAborted",
             executionAbortedEventDetails: {

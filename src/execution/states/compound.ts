@@ -18,7 +18,7 @@ export async function attemptParallel(d: Decision, runId: string, state: Paralle
   const data = d.stateData(runId, state, active);
   const input = await effectiveInput(state.dataflow, data);
   if (!input.ok) return d.evaluationError(runId, state, active, input.failure);
-  const started = d.emit({ type: "ParallelStateStarted", ...d.runEvent(runId), branches: state.branches.length });
+  const started = d.emit(runId, { type: "ParallelStateStarted", branches: state.branches.length });
   state.branches.forEach((branch, index) => d.enqueueEnter(branchRunId(started.id, index), branch.startAt, input.value));
   return BLOCKED;
 }
@@ -44,9 +44,8 @@ export async function attemptMap(d: Decision, runId: string, state: MapState, ac
     ...(count?.ok ? { count: count.value } : {}),
     ...(percentage?.ok ? { percentage: percentage.value } : {}),
   };
-  d.emit({
+  d.emit(runId, {
     type: "MapStateStarted",
-    ...d.runEvent(runId),
     mapStateStartedEventDetails: { length: items.value.length },
     items: items.value,
     effectiveInput: effective.value,
@@ -64,7 +63,7 @@ export async function attemptMap(d: Decision, runId: string, state: MapState, ac
   if (state.mode === "DISTRIBUTED") {
     const { facts } = d.execution;
     const arn = facts.stateMachine.id.replace(":stateMachine:", ":mapRun:");
-    d.emit({ type: "MapRunStarted", ...d.runEvent(runId), mapRunStartedEventDetails: { mapRunArn: `${arn}/${state.label ?? state.name}:${uuidV4(d.cursor.next)}` } });
+    d.emit(runId, { type: "MapRunStarted", mapRunStartedEventDetails: { mapRunArn: `${arn}/${state.label ?? state.name}:${uuidV4(d.cursor.next)}` } });
   }
   d.queue.push({ kind: "progress", run: runId });
   return BLOCKED;
@@ -151,19 +150,19 @@ export async function progress(d: Decision, runId: string): Promise<void> {
         const child = iterationRunId(work.startedEventId, i);
         if (!d.run(child)) continue;
         d.abortRun(child);
-        d.emit({ type: "MapIterationAborted", ...d.runEvent(runId), mapIterationAbortedEventDetails: { name: map.name, index: i }, iteration: child });
+        d.emit(runId, { type: "MapIterationAborted", mapIterationAbortedEventDetails: { name: map.name, index: i }, iteration: child });
       }
       return d.continueWith(runId, await d.evaluationError(runId, map, current, input.failure));
     }
     const iteration = iterationRunId(work.startedEventId, index);
-    d.emit({ type: "MapIterationStarted", ...d.runEvent(runId), mapIterationStartedEventDetails: { name: map.name, index }, iteration });
+    d.emit(runId, { type: "MapIterationStarted", mapIterationStartedEventDetails: { name: map.name, index }, iteration });
     d.enqueueEnter(iteration, map.processor.startAt, input.value);
     running += 1;
     nextIndex += 1;
   }
   if (running > 0 || nextIndex < work.items.length) return;
-  if (map.mode === "DISTRIBUTED") d.emit({ type: "MapRunSucceeded", ...d.runEvent(runId) });
-  d.emit({ type: "MapStateSucceeded", ...d.runEvent(runId) });
+  if (map.mode === "DISTRIBUTED") d.emit(runId, { type: "MapRunSucceeded" });
+  d.emit(runId, { type: "MapStateSucceeded" });
   const done = d.active(runId).active.work;
   return compoundDone(d, runId, map, done.kind === "done" ? done.result : []);
 }

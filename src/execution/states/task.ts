@@ -40,13 +40,12 @@ export async function attemptTask(d: Decision, runId: string, state: TaskState, 
   const timeoutSeconds = timeout?.ok ? (timeout.value as number) : undefined;
   const heartbeatSeconds = heartbeat?.ok ? (heartbeat.value as number) : undefined;
   const region = regionOf(state.resource) || regionOf(d.execution.facts.stateMachine.id) || "us-east-1";
-  const scope = d.runEvent(runId);
+  const scope = runId; // the run the events belong to
   if (family === "Task") {
     const resourceType = resource.ok ? resource.value.resourceType : "unknown";
     const resourceName = resource.ok ? resource.value.resourceName : state.resource;
-    d.emit({
+    d.emit(scope, {
       type: "TaskScheduled",
-      ...scope,
       taskScheduledEventDetails: {
         resourceType,
         resource: resourceName,
@@ -61,9 +60,8 @@ export async function attemptTask(d: Decision, runId: string, state: TaskState, 
       resourceArn: state.resource,
     });
   } else if (family === "LambdaFunction") {
-    d.emit({
+    d.emit(scope, {
       type: "LambdaFunctionScheduled",
-      ...scope,
       lambdaFunctionScheduledEventDetails: {
         resource: state.resource,
         input: parameters.value,
@@ -73,9 +71,8 @@ export async function attemptTask(d: Decision, runId: string, state: TaskState, 
       taskId,
     });
   } else {
-    d.emit({
+    d.emit(scope, {
       type: "ActivityScheduled",
-      ...scope,
       activityScheduledEventDetails: {
         resource: state.resource,
         input: parameters.value,
@@ -93,12 +90,12 @@ export async function attemptTask(d: Decision, runId: string, state: TaskState, 
   const withTimers = Object.keys(timers).length > 0 ? { timers } : {};
   if (family === "Task") {
     const details = { resourceType: resource.ok ? resource.value.resourceType : "unknown", resource: resource.ok ? resource.value.resourceName : state.resource };
-    d.emit({ type: "TaskStarted", ...scope, taskStartedEventDetails: details, taskId, ...withTimers });
-    if (state.pattern !== "request-response") d.emit({ type: "TaskSubmitted", ...scope, taskSubmittedEventDetails: details, taskId });
+    d.emit(scope, { type: "TaskStarted", taskStartedEventDetails: details, taskId, ...withTimers });
+    if (state.pattern !== "request-response") d.emit(scope, { type: "TaskSubmitted", taskSubmittedEventDetails: details, taskId });
   } else if (family === "LambdaFunction") {
-    d.emit({ type: "LambdaFunctionStarted", ...scope, taskId, ...withTimers });
+    d.emit(scope, { type: "LambdaFunctionStarted", taskId, ...withTimers });
   } else {
-    d.emit({ type: "ActivityStarted", ...scope, activityStartedEventDetails: {}, taskId, ...withTimers });
+    d.emit(scope, { type: "ActivityStarted", activityStartedEventDetails: {}, taskId, ...withTimers });
   }
   return BLOCKED;
 }
@@ -124,14 +121,14 @@ export async function taskSucceeded(d: Decision, task: TaskWork, output: unknown
   const over = d.tooLarge(output, task.resourceType ?? task.resource);
   if (over) return taskFailed(d, task, over);
   const family = task.family;
-  const scope = d.runEvent(task.run);
+  const scope = task.run; // the run the events belong to
   if (family === "Task") {
     const { resourceType = "", resourceName: resource = "" } = task;
-    d.emit({ type: "TaskSucceeded", ...scope, taskSucceededEventDetails: { resourceType, resource, output }, taskId: task.id });
+    d.emit(scope, { type: "TaskSucceeded", taskSucceededEventDetails: { resourceType, resource, output }, taskId: task.id });
   } else if (family === "LambdaFunction") {
-    d.emit({ type: "LambdaFunctionSucceeded", ...scope, lambdaFunctionSucceededEventDetails: { output }, taskId: task.id });
+    d.emit(scope, { type: "LambdaFunctionSucceeded", lambdaFunctionSucceededEventDetails: { output }, taskId: task.id });
   } else {
-    d.emit({ type: "ActivitySucceeded", ...scope, activitySucceededEventDetails: { output }, taskId: task.id });
+    d.emit(scope, { type: "ActivitySucceeded", activitySucceededEventDetails: { output }, taskId: task.id });
   }
   const { active, state } = d.active(task.run);
   const data = d.stateData(task.run, state, active, task.token !== undefined ? { token: task.token } : {});
@@ -150,25 +147,27 @@ export async function taskSucceeded(d: Decision, task: TaskWork, output: unknown
 /** The task failed (or timed out): the failure event, then Retry, Catch, or the run fails. */
 export async function taskFailed(d: Decision, task: TaskWork, failure: Failure, timedOut = false): Promise<void> {
   const family = task.family;
-  const scope = d.runEvent(task.run);
+  const scope = task.run; // the run the events belong to
   const details = dropUndefined({ error: failure.error, cause: failure.cause });
   const { active, state } = d.active(task.run);
   const outcome = await d.handleError(task.run, state as TaskState, active, failure, (retry) => {
     const extra = { taskId: task.id, ...(retry ? { retry } : {}) };
     if (family === "Task") {
       const body = { resourceType: task.resourceType ?? "", resource: task.resourceName ?? "", ...details };
-      d.emit(timedOut ? { type: "TaskTimedOut", ...scope, taskTimedOutEventDetails: body, ...extra } : { type: "TaskFailed", ...scope, taskFailedEventDetails: body, ...extra });
+      d.emit(scope, timedOut ? { type: "TaskTimedOut", taskTimedOutEventDetails: body, ...extra } : { type: "TaskFailed", taskFailedEventDetails: body, ...extra });
     } else if (family === "LambdaFunction") {
       d.emit(
+        scope,
         timedOut
-          ? { type: "LambdaFunctionTimedOut", ...scope, lambdaFunctionTimedOutEventDetails: details, ...extra }
-          : { type: "LambdaFunctionFailed", ...scope, lambdaFunctionFailedEventDetails: details, ...extra },
+          ? { type: "LambdaFunctionTimedOut", lambdaFunctionTimedOutEventDetails: details, ...extra }
+          : { type: "LambdaFunctionFailed", lambdaFunctionFailedEventDetails: details, ...extra },
       );
     } else {
       d.emit(
+        scope,
         timedOut
-          ? { type: "ActivityTimedOut", ...scope, activityTimedOutEventDetails: details, ...extra }
-          : { type: "ActivityFailed", ...scope, activityFailedEventDetails: details, ...extra },
+          ? { type: "ActivityTimedOut", activityTimedOutEventDetails: details, ...extra }
+          : { type: "ActivityFailed", activityFailedEventDetails: details, ...extra },
       );
     }
   });
