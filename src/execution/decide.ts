@@ -15,7 +15,7 @@ import { parsePath } from "../data/path.js";
 import type { Catcher, Dataflow, MapState, ParallelState, Scope, State, TaskState, WaitState, Workflow } from "../definition/model.js";
 import { effectiveInput, selectedInput, shapeOutput, type Failure, type Shaped, type StateData } from "./dataflow.js";
 import type { HistoryEvent, NewEvent, RetryDecision, StateEnteredEvent, StateExitedEvent, TimerStart } from "./events.js";
-import { evolve, iterationRunId, ROOT_RUN } from "./evolve.js";
+import { evolve, iterationRunId, Ownership, ROOT_RUN, settle } from "./evolve.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerWork } from "./model.js";
 import { BLOCKED, errorFields, errorMatches, isoAfter, TERMINAL_ERRORS, tolerated, type StateOutcome } from "./outcome.js";
 import { randomCursor, type RandomCursor, type RandomState } from "./random.js";
@@ -98,7 +98,7 @@ function hasDistributedMap(workflow: Workflow): boolean {
 export class Decision {
   readonly events: HistoryEvent[] = [];
   /** What this decision made itself and no one else has seen: evolve may update it in place. */
-  readonly owned = new Set<object>();
+  readonly owned = new Ownership();
   readonly cursor: RandomCursor;
   readonly queue: Action[] = [];
   /** Draws already recorded in an event. */
@@ -114,6 +114,12 @@ export class Decision {
     this.at = at;
     this.atMillis = Date.parse(at);
     this.cursor = randomCursor(execution.random);
+  }
+
+  /** Ends the decision: its in-place updates are settled into plain JSON. */
+  settled(): Execution {
+    this.execution = settle(this.execution, this.owned);
+    return this.execution;
   }
 
   /** Moves the decision's clock (advanceTime fires timers at their own times). */

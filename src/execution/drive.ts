@@ -11,7 +11,7 @@ import type { Command } from "./commands.js";
 import { Decision, ExecutionOver } from "./decide.js";
 import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
-import { checkSequence, evolve, pendingWork, ROOT_RUN } from "./evolve.js";
+import { checkSequence, evolve, Ownership, pendingWork, ROOT_RUN, settle } from "./evolve.js";
 import type { Execution, Limits, Pending, Run, TaskWork } from "./model.js";
 import { uuidV4 } from "../data/intrinsics/random.js";
 import { randomCursor, seedRandom } from "./random.js";
@@ -248,7 +248,7 @@ async function run(decision: Decision, work: () => Promise<void>): Promise<Step>
   } catch (error) {
     if (!(error instanceof ExecutionOver)) throw error;
   }
-  return stepOf(decision.execution, decision.events);
+  return stepOf(decision.settled(), decision.events);
 }
 
 /** The Step that describes an execution, with `events` as given. */
@@ -315,7 +315,7 @@ export function recoverExecution(workflow: Workflow, events: readonly HistoryEve
   const fingerprint = fingerprintOf(workflow);
   let execution: Execution | undefined;
   // The fold owns everything it builds, so evolve updates it in place instead of copying per event.
-  const owned = new Set<object>();
+  const owned = new Ownership();
   for (const [index, event] of events.entries()) {
     const id = event !== null && typeof event === "object" && typeof event.id === "number" ? event.id : index + 1;
     try {
@@ -335,7 +335,7 @@ export function recoverExecution(workflow: Workflow, events: readonly HistoryEve
       throw new HistoryMismatch(id, `it is malformed (${(error as Error).message})`);
     }
   }
-  return stepOf(execution as Execution, events);
+  return stepOf(settle(execution as Execution, owned), events);
 }
 
 /** The scope a run executes, in the workflow. */

@@ -12,6 +12,33 @@ import { seedRandom } from "./random.js";
 import { HistoryMismatch } from "./rejections.js";
 import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Owned, type Table } from "./table.js";
 
+/**
+ * What one decision (or one recovery) owns: the objects it made, which evolve may change in place,
+ * and the runs so changed whose removed fields are still there as `undefined` until `settle`.
+ */
+export class Ownership extends Set<object> implements Owned {
+  readonly unsettledRuns = new Set<string>();
+}
+
+/**
+ * Finishes a decision's in-place updates: runs whose fields were removed lose them for good, so
+ * the Execution is plain JSON again (no `undefined` anywhere).
+ */
+export function settle(execution: Execution, owned: Ownership): Execution {
+  if (owned.unsettledRuns.size === 0) return execution;
+  let runs = execution.runs;
+  for (const id of owned.unsettledRuns) {
+    const run = tableGet(runs, id);
+    if (run) runs = tableSet(runs, id, withoutUndefined(run as RunDraft), owned);
+  }
+  owned.unsettledRuns.clear();
+  if (owned.has(execution)) {
+    (execution as { runs: Execution["runs"] }).runs = runs;
+    return execution;
+  }
+  return { ...execution, runs };
+}
+
 /** The id of the machine's own run. */
 export const ROOT_RUN = "";
 
@@ -29,7 +56,7 @@ export function evolve(
   execution: Execution | undefined,
   event: HistoryEvent,
   definition?: Readonly<Record<string, unknown>>,
-  owned?: Owned,
+  owned?: Ownership,
 ): Execution {
   if (event.type === "ExecutionStarted") {
     if (execution) throw new HistoryMismatch(event.id, "the execution has already started");
@@ -90,7 +117,7 @@ class Evolution {
     private readonly execution: Execution,
     private readonly event: HistoryEvent,
     /** Objects the current decision made itself, which it may change in place. */
-    private readonly owned: Owned | undefined,
+    private readonly owned: Ownership | undefined,
   ) {
     this.runs = execution.runs;
     this.tasks = execution.tasks;
@@ -157,7 +184,10 @@ class Evolution {
       }
       recipe(mine);
       mine.lastEventId = this.event.id;
-      dropUndefinedFields(mine);
+      // Removed fields stay as undefined until the decision settles: `delete` would slow the object down.
+      if ((mine.state === undefined && "state" in mine) || (mine.next === undefined && "next" in mine) || (mine.ended === undefined && "ended" in mine)) {
+        owned.unsettledRuns.add(id);
+      }
       return;
     }
     // A literal of every field (absent ones as undefined): faster than a spread plus a property.
@@ -579,13 +609,6 @@ function withoutUndefined(draft: RunDraft): Run {
   if (draft.ended !== undefined) run.ended = draft.ended;
   if (draft.next !== undefined) run.next = draft.next;
   return run;
-}
-
-/** Removes the optional fields a recipe set to undefined from a run this decision owns. */
-function dropUndefinedFields(run: RunDraft): void {
-  if (run.state === undefined && "state" in run) delete run.state;
-  if (run.next === undefined && "next" in run) delete run.next;
-  if (run.ended === undefined && "ended" in run) delete run.ended;
 }
 
 /** A run being updated: a shallow copy whose fields may be replaced. */

@@ -57,7 +57,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * The objects one decision (or one recovery) made itself. A plain Set, dropped with the decision:
  * a WeakSet's ephemeron table costs the garbage collector more than the references it saves.
  */
-export type Owned = Set<object>;
+export interface Owned {
+  has(value: object): boolean;
+  add(value: object): unknown;
+}
 
 /** The leaf for hash `h` in a table this decision owns, copying (once) whatever it does not own yet. */
 function ownedLeaf<T>(
