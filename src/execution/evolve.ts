@@ -1,11 +1,10 @@
 /**
  * `evolve`: applies one event to an execution and returns the new execution. It evaluates nothing
  * (every evaluated value is in the event) and never changes its arguments: the large collections
- * are persistent tables, a run is updated as a shallow copy (immer only for the rare nested retry
- * bookkeeping: on the hot path its proxies cost more than all the rest of evolve). An event that
- * does not fit the execution is a HistoryMismatch naming it.
+ * are persistent tables and a run is updated as a shallow copy. Within one decision, what that
+ * decision made itself is updated in place (see Ownership). An event that does not fit the
+ * execution is a HistoryMismatch naming it.
  */
-import { produce } from "immer";
 import type { ErrorDetails, HistoryEvent, RetryDecision, TaskTimers, TimerStart } from "./events.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerPurpose, TimerWork } from "./model.js";
 import { seedRandom } from "./random.js";
@@ -105,7 +104,7 @@ function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, def
   };
 }
 
-/** The working copy for one event: tables are replaced as a whole, runs through immer. */
+/** The working copy for one event: tables and runs are replaced, or changed in place when owned. */
 class Evolution {
   private runs: Table<Run>;
   private tasks: Table<TaskWork>;
@@ -167,10 +166,10 @@ class Evolution {
     return tableGet(this.runs, id) ?? this.fail(`it belongs to run '${id}', which is not running`);
   }
 
-  /** Updates a run with an immer recipe; every event of a run moves its `lastEventId`. */
   /**
-   * Updates a run: the recipe gets a shallow copy of the run and of its active state, and replaces
-   * (never mutates) anything deeper. Every event of a run moves its `lastEventId`.
+   * Updates a run: the recipe gets a shallow copy of the run and of its active state (or the run
+   * itself, when this decision made it), and replaces anything deeper it changes (a Map's work
+   * goes through ownMapWork). Every event of a run moves its `lastEventId`.
    */
   private updateRun(id: string, recipe: (draft: RunDraft) => void): void {
     const run = this.run(id);
@@ -208,6 +207,18 @@ class Evolution {
       if (next.state) owned.add(next.state);
     }
     this.runs = tableSet(this.runs, id, next, owned);
+  }
+
+  /**
+   * A Map's work, changeable: in place when this decision made it, else a copy it now owns, put
+   * into the (already copied) state. Saves a spread of the whole work object per iteration.
+   */
+  private ownMapWork(state: StateDraft, work: MapWork): { -readonly [K in keyof MapWork]: MapWork[K] } {
+    if (this.owned?.has(work)) return work as { -readonly [K in keyof MapWork]: MapWork[K] };
+    const copy = { ...work };
+    this.owned?.add(copy);
+    state.work = copy;
+    return copy;
   }
 
   /** The state the event's run is in, which must be the state the event names (when it names one). */
@@ -529,7 +540,9 @@ class Evolution {
         const id = iterationRunId(work.startedEventId, index);
         if (event.iteration !== id) this.fail(`iteration ${index} runs as '${id}', not '${event.iteration}'`);
         this.updateRun(run.id, (draft) => {
-          (draft.state as StateDraft).work = { ...work, nextIndex: index + 1, running: work.running + 1 };
+          const map = this.ownMapWork(draft.state as StateDraft, work);
+          map.nextIndex = index + 1;
+          map.running += 1;
         });
         this.runs = tableSet(this.runs, id, {
           id,
@@ -560,17 +573,12 @@ class Evolution {
         const retry = event.type === "MapIterationFailed" ? event.retry : undefined;
         const tolerated = event.type === "MapIterationFailed" && event.output !== undefined;
         this.updateRun(run.id, (draft) => {
-          const counted = retry ? countRetry(draft.state as ActiveState, retry) : (draft.state as ActiveState);
-          draft.state = {
-            ...counted,
-            work: {
-              ...work,
-              running: work.running - 1,
-              results,
-              failures: tolerated ? work.failures + 1 : work.failures,
-              ...(retry ? { retryTimer: retry.timer.id } : {}),
-            },
-          };
+          if (retry) draft.state = countRetry(draft.state as ActiveState, retry);
+          const map = this.ownMapWork(draft.state as StateDraft, work);
+          map.running -= 1;
+          map.results = results;
+          if (tolerated) map.failures += 1;
+          if (retry) map.retryTimer = retry.timer.id;
         });
         if (retry) this.addTimer(retry.timer, "retry", { run: run.id, state: state.name });
         return;
@@ -611,18 +619,20 @@ function withoutUndefined(draft: RunDraft): Run {
   return run;
 }
 
+/** The work of a running Map state. */
+type MapWork = Extract<ActiveState["work"], { kind: "map" }>;
+
 /** A run being updated: a shallow copy whose fields may be replaced. */
 type RunDraft = { -readonly [K in keyof Run]: Run[K] };
 /** An active state being updated: a shallow copy whose fields may be replaced. */
 type StateDraft = { -readonly [K in keyof ActiveState]: ActiveState[K] };
 
-/** The state after a retry: its retry count, and one more attempt for the retrier (immer: a rare, nested update). */
+/** The state after a retry: its retry count, and one more attempt for the retrier. */
 function countRetry(state: ActiveState, retry: RetryDecision): ActiveState {
-  return produce(state, (draft) => {
-    draft.retryCount = retry.retryCount;
-    while (draft.retriers.length <= retry.retrier) draft.retriers.push(0);
-    draft.retriers[retry.retrier] = (draft.retriers[retry.retrier] ?? 0) + 1;
-  });
+  const retriers = state.retriers.slice();
+  while (retriers.length <= retry.retrier) retriers.push(0);
+  retriers[retry.retrier] = (retriers[retry.retrier] ?? 0) + 1;
+  return { ...state, retryCount: retry.retryCount, retriers };
 }
 
 const errorOf = (details: ErrorDetails | undefined): { error?: string; cause?: string } => ({
