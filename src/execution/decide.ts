@@ -12,7 +12,7 @@
 import { contextObject } from "../data/context.js";
 import { jsonByteLength } from "../data/size.js";
 import { parsePath } from "../data/path.js";
-import type { Catcher, Dataflow, MapState, ParallelState, Scope, State, TaskState, WaitState, Workflow } from "../definition/model.js";
+import type { Catcher, Dataflow, MapState, ParallelState, State, TaskState, WaitState, Workflow } from "../definition/model.js";
 import { effectiveInput, selectedInput, shapeOutput, type Failure, type Shaped, type StateData } from "./dataflow.js";
 import type { HistoryEvent, NewEvent, RetryDecision, StateEnteredEvent, StateExitedEvent, TimerStart } from "./events.js";
 import { evolve, iterationRunId, Ownership, ROOT_RUN, settle } from "./evolve.js";
@@ -98,11 +98,11 @@ function hasDistributedMap(workflow: Workflow): boolean {
 export class Decision {
   readonly events: HistoryEvent[] = [];
   /** What this decision made itself and no one else has seen: evolve may update it in place. */
-  readonly owned = new Ownership();
+  private readonly owned = new Ownership();
   readonly cursor: RandomCursor;
   readonly queue: Action[] = [];
   /** Draws already recorded in an event. */
-  recordedDraws = 0;
+  private recordedDraws = 0;
   at: string;
   atMillis: number;
 
@@ -165,7 +165,7 @@ export class Decision {
   }
 
   /** Whether an event belongs to a Distributed Map's child execution rather than to this history. */
-  belongsToChild(runId: string, partial: NewEvent): boolean {
+  private belongsToChild(runId: string, partial: NewEvent): boolean {
     if (!hasDistributedMap(this.workflow)) return false;
     if ("iteration" in partial) {
       const map = this.workflow.states.get(this.run(runId)?.state?.name ?? "");
@@ -174,9 +174,9 @@ export class Decision {
     return runId !== ROOT_RUN && this.insideDistributed(runId);
   }
 
-  readonly distributedRuns = new Map<string, boolean>();
+  private readonly distributedRuns = new Map<string, boolean>();
 
-  insideDistributed(runId: string): boolean {
+  private insideDistributed(runId: string): boolean {
     let inside = this.distributedRuns.get(runId);
     if (inside === undefined) {
       const run = this.run(runId);
@@ -193,20 +193,11 @@ export class Decision {
     return tableGet(this.execution.runs, id);
   }
 
-  /** The scope a run executes. */
-  scopeOf(run: Run): Scope {
-    if (run.scope.kind === "root") return this.workflow.root;
-    const owner = this.workflow.states.get(run.scope.state);
-    if (owner?.type === "Parallel") return owner.branches[run.scope.index] as Scope;
-    if (owner?.type === "Map") return owner.processor;
-    throw new Error(`run '${run.id}' has no scope`);
-  }
-
   /**
    * Variables visible in a run: its own over those of the runs around it. A Distributed Map's
    * iterations are child executions and see no outer variables.
    */
-  variablesOf(runId: string): Readonly<Record<string, unknown>> {
+  private variablesOf(runId: string): Readonly<Record<string, unknown>> {
     const run = this.run(runId);
     if (!run) return {};
     if (run.parent === undefined) return run.variables;
@@ -260,7 +251,7 @@ export class Decision {
   }
 
   /** Acts on a state's outcome; true when the run goes on to the next state. */
-  async follow(runId: string, outcome: StateOutcome): Promise<boolean> {
+  private async follow(runId: string, outcome: StateOutcome): Promise<boolean> {
     switch (outcome.kind) {
       case "next":
         return true;
@@ -280,7 +271,7 @@ export class Decision {
     if ((await this.follow(runId, outcome)) && outcome.kind === "next") this.enqueueEnter(runId, outcome.name, outcome.input);
   }
 
-  runEnded(runId: string, output: unknown): void {
+  private runEnded(runId: string, output: unknown): void {
     const run = this.run(runId) as Run;
     if (run.scope.kind === "root") {
       this.emit(ROOT_RUN, { type: "ExecutionSucceeded", executionSucceededEventDetails: { output } });
@@ -323,7 +314,7 @@ export class Decision {
    * aborted and the Map retries (recorded on MapIterationFailed: AWS writes no MapStateFailed
    * before a retry), catches or fails.
    */
-  async iterationFailed(runId: string, map: MapState, active: ActiveState, index: number, iteration: string, failure: Failure): Promise<void> {
+  private async iterationFailed(runId: string, map: MapState, active: ActiveState, index: number, iteration: string, failure: Failure): Promise<void> {
     const work = active.work;
     if (work.kind !== "map") return;
     const details = { mapIterationFailedEventDetails: { name: map.name, index }, iteration, ...errorFields(failure) };
@@ -394,7 +385,7 @@ export class Decision {
   }
 
   /** Prefixes an interpreter-raised cause with the state it happened in, as AWS does (task and Fail causes pass through). */
-  located(failure: Failure, active: ActiveState): Failure {
+  private located(failure: Failure, active: ActiveState): Failure {
     return {
       ...failure,
       cause: `An error occurred while executing the state '${active.name}' (entered at the event id #${active.enteredEventId}). ${failure.cause ?? ""}`,
@@ -422,7 +413,7 @@ export class Decision {
     return { kind: "failed", failure: this.located(failure, active) };
   }
 
-  evaluationFailed(runId: string, active: ActiveState, failure: Failure, retry: RetryDecision | undefined): void {
+  private evaluationFailed(runId: string, active: ActiveState, failure: Failure, retry: RetryDecision | undefined): void {
     if (failure.location === undefined) return;
     this.emit(runId, {
       type: "EvaluationFailed",
@@ -438,7 +429,7 @@ export class Decision {
     return { error: "States.DataLimitExceeded", cause: `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.` };
   }
 
-  async executeState(runId: string, name: string, input: unknown): Promise<StateOutcome> {
+  private async executeState(runId: string, name: string, input: unknown): Promise<StateOutcome> {
     const state = this.workflow.states.get(name);
     if (!state) throw new Error(`no state '${name}'`);
     switch (state.type) {
@@ -511,7 +502,7 @@ export class Decision {
   }
 
   /** The retry an error leads to: the first retrier that matches it, unless that one is used up. */
-  retryFor(state: TaskState | ParallelState | MapState, active: ActiveState, failure: Failure): RetryDecision | undefined {
+  private retryFor(state: TaskState | ParallelState | MapState, active: ActiveState, failure: Failure): RetryDecision | undefined {
     if (TERMINAL_ERRORS.has(failure.error)) return undefined;
     const index = state.retry.findIndex((r) => errorMatches(r.errorEquals, failure.error));
     const retrier = state.retry[index];
@@ -524,12 +515,12 @@ export class Decision {
   }
 
   /** The first catcher that matches the error catches it; else the run fails. */
-  catchOrFail(runId: string, state: TaskState | ParallelState | MapState, active: ActiveState, failure: Failure): Promise<StateOutcome> | StateOutcome {
+  private catchOrFail(runId: string, state: TaskState | ParallelState | MapState, active: ActiveState, failure: Failure): Promise<StateOutcome> | StateOutcome {
     const catcher = TERMINAL_ERRORS.has(failure.error) ? undefined : state.catch.find((c) => errorMatches(c.errorEquals, failure.error));
     return catcher ? this.caught(runId, state, active, catcher, failure) : { kind: "failed", failure };
   }
 
-  async caught(runId: string, state: State, active: ActiveState, catcher: Catcher, failure: Failure): Promise<StateOutcome> {
+  private async caught(runId: string, state: State, active: ActiveState, catcher: Catcher, failure: Failure): Promise<StateOutcome> {
     // AWS shows a caught time-out with an empty Cause, a task failed without a cause with null.
     const errorOutput = { Error: failure.error ?? null, Cause: failure.cause ?? (failure.error === "States.Timeout" ? "" : null) };
     const data = this.stateData(runId, state, active);
