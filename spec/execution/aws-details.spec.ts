@@ -1,6 +1,6 @@
 /** Details of AWS behaviour: abort scope, Wait texts, regions, limits, credentials, malformed commands. */
 import { describe, expect, it } from "vitest";
-import { completeTask, failTask, fireTimer } from "../../src/index.js";
+import { completeTask, failTask } from "../../src/index.js";
 import { after, briefs, eventOf, expectFailed, expectRejected, given, located, when } from "../support/given.js";
 
 const INVOKE = "arn:aws:states:::lambda:invoke";

@@ -70,7 +70,7 @@ const SCENARIOS: Record<string, { definition: string; input: unknown; drive: Dri
   "map-callbacks": {
     definition: "fixtures/definitions/valid/map-inline.json",
     input: { batchId: "b-1", items: ["a", "b", "c"] },
-    drive: (step, turn) => {
+    drive: (step) => {
       // Answer the callbacks by their task tokens, newest first.
       const tasks = step.pending.filter((p) => p.kind === "task");
       const last = tasks[tasks.length - 1];
@@ -81,7 +81,7 @@ const SCENARIOS: Record<string, { definition: string; input: unknown; drive: Dri
   "jsonata-caught": {
     definition: "fixtures/definitions/valid/jsonata-variables.json",
     input: { items: [{ price: 10 }, { price: 20 }] },
-    drive: (step, turn) => {
+    drive: (step) => {
       const [next] = step.pending;
       if (next?.kind !== "task") throw new Error("expected a task");
       return failTask(next.id, "Notify.Down", "no route", soon(step, 5));

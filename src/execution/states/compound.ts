@@ -29,17 +29,17 @@ export async function attemptMap(d: Decision, runId: string, state: MapState, ac
   const effective = await effectiveInput(state.dataflow, data);
   const handle = (failure: Failure) => d.evaluationError(runId, state, active, failure);
   if (!effective.ok) return handle(effective.failure);
-  const found = await mapItems(d, state, data, effective.value);
+  const found = await mapItems(state, data, effective.value);
   if (!found.ok) return handle(found.failure);
   const items = state.itemBatcher && state.mode === "DISTRIBUTED" ? await batches(d, runId, state, data, effective.value, found.value) : found;
   if (!items.ok) return handle(items.failure);
-  const maxConcurrency = await mapNumber(d, state.maxConcurrency, data, effective.value, "MaxConcurrency", "integer");
+  const maxConcurrency = await mapNumber(state.maxConcurrency, data, effective.value, "MaxConcurrency", "integer");
   if (!maxConcurrency.ok) return handle(maxConcurrency.failure);
   if (maxConcurrency.value < 0) return handle({ error: "States.Runtime", cause: "MaxConcurrency cannot be negative." });
   // AWS reads the tolerated-failure thresholds after MapStateStarted; a bad one fails the execution there.
-  const count = state.toleratedFailureCount && (await mapNumber(d, state.toleratedFailureCount, data, effective.value, "ToleratedFailureCount", "integer"));
+  const count = state.toleratedFailureCount && (await mapNumber(state.toleratedFailureCount, data, effective.value, "ToleratedFailureCount", "integer"));
   const percentage =
-    state.toleratedFailurePercentage && (await mapNumber(d, state.toleratedFailurePercentage, data, effective.value, "ToleratedFailurePercentage", "float"));
+    state.toleratedFailurePercentage && (await mapNumber(state.toleratedFailurePercentage, data, effective.value, "ToleratedFailurePercentage", "float"));
   const tolerance = {
     ...(count?.ok ? { count: count.value } : {}),
     ...(percentage?.ok ? { percentage: percentage.value } : {}),
@@ -73,7 +73,7 @@ export async function attemptMap(d: Decision, runId: string, state: MapState, ac
  * A Map's numeric setting (MaxConcurrency, ToleratedFailure*): a number, or for `…Path` fields a
  * string that holds one, as AWS accepts.
  */
-async function mapNumber(d: Decision, dynamic: NonNullable<MapState["maxConcurrency"]>, data: StateData, input: unknown, field: string, kind: "integer" | "float"): Promise<Outcome<number>> {
+async function mapNumber(dynamic: NonNullable<MapState["maxConcurrency"]>, data: StateData, input: unknown, field: string, kind: "integer" | "float"): Promise<Outcome<number>> {
   const value = await evaluateDynamic(dynamic, data, input);
   if (!value.ok) return value;
   const raw = value.value;
@@ -92,7 +92,7 @@ async function mapNumber(d: Decision, dynamic: NonNullable<MapState["maxConcurre
 }
 
 /** The items a Map iterates over: ItemsPath (JSONPath), Items (JSONata), or the effective input itself. */
-async function mapItems(d: Decision, state: MapState, data: StateData, effective: unknown): Promise<Outcome<readonly unknown[]>> {
+async function mapItems(state: MapState, data: StateData, effective: unknown): Promise<Outcome<readonly unknown[]>> {
   if (state.items.kind === "jsonata") {
     const value = await evaluateJsonataValue(state.items.template, data);
     if (!value.ok) return value;
@@ -173,9 +173,9 @@ export async function progress(d: Decision, runId: string): Promise<void> {
  */
 async function batches(d: Decision, runId: string, state: MapState, data: StateData, effective: unknown, items: readonly unknown[]): Promise<Outcome<unknown[]>> {
   const batcher = state.itemBatcher as NonNullable<MapState["itemBatcher"]>;
-  const maxItems = batcher.maxItemsPerBatch && (await mapNumber(d, batcher.maxItemsPerBatch, data, effective, "MaxItemsPerBatch", "integer"));
+  const maxItems = batcher.maxItemsPerBatch && (await mapNumber(batcher.maxItemsPerBatch, data, effective, "MaxItemsPerBatch", "integer"));
   if (maxItems && !maxItems.ok) return maxItems;
-  const maxBytes = batcher.maxInputBytesPerBatch && (await mapNumber(d, batcher.maxInputBytesPerBatch, data, effective, "MaxInputBytesPerBatch", "integer"));
+  const maxBytes = batcher.maxInputBytesPerBatch && (await mapNumber(batcher.maxInputBytesPerBatch, data, effective, "MaxInputBytesPerBatch", "integer"));
   if (maxBytes && !maxBytes.ok) return maxBytes;
   for (const [field, limit] of [["MaxItemsPerBatch", maxItems], ["MaxInputBytesPerBatch", maxBytes]] as const) {
     if (limit && limit.value < 1) return fail("States.Runtime", `${field} must be positive.`);

@@ -21,9 +21,9 @@ export async function attemptTask(d: Decision, runId: string, state: TaskState, 
   const data = d.stateData(runId, state, active, token !== undefined ? { token } : {});
   const parameters = await effectiveInput(state.dataflow, data);
   if (!parameters.ok) return d.evaluationError(runId, state, active, parameters.failure);
-  const timeout = state.timeoutSeconds ? await taskSeconds(d, state.timeoutSeconds, data, "TimeoutSeconds") : undefined;
+  const timeout = state.timeoutSeconds ? await taskSeconds(state.timeoutSeconds, data, "TimeoutSeconds") : undefined;
   if (timeout && !timeout.ok) return d.evaluationError(runId, state, active, timeout.failure);
-  const heartbeat = state.heartbeatSeconds ? await taskSeconds(d, state.heartbeatSeconds, data, "HeartbeatSeconds") : undefined;
+  const heartbeat = state.heartbeatSeconds ? await taskSeconds(state.heartbeatSeconds, data, "HeartbeatSeconds") : undefined;
   if (heartbeat && !heartbeat.ok) return d.evaluationError(runId, state, active, heartbeat.failure);
   const credentials = state.credentials
     ? state.credentials.language === "JSONPath"
@@ -101,7 +101,7 @@ export async function attemptTask(d: Decision, runId: string, state: TaskState, 
 }
 
 /** TimeoutSeconds or HeartbeatSeconds, which must come out a positive integer. */
-async function taskSeconds(d: Decision, dynamic: NonNullable<TaskState["timeoutSeconds"]>, data: StateData, field: string): Promise<Outcome<unknown>> {
+async function taskSeconds(dynamic: NonNullable<TaskState["timeoutSeconds"]>, data: StateData, field: string): Promise<Outcome<unknown>> {
   const value = await evaluateDynamic(dynamic, data, data.input);
   if (!value.ok) return value;
   if (typeof value.value === "number" && Number.isInteger(value.value) && value.value > 0) return value;
