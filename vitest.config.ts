@@ -8,6 +8,7 @@ export default defineConfig({
   },
   test: {
     include: ["spec/**/*.spec.ts"],
+    setupFiles: ["./spec/support/fast-check-seed.ts"],
     reporters: ["default", "./spec/support/summary-reporter.ts"],
     benchmark: { include: ["spec/bench/**/*.bench.ts"] },
   },
