@@ -10,6 +10,5 @@ export default defineConfig({
     include: ["spec/**/*.spec.ts"],
     setupFiles: ["./spec/support/fast-check-seed.ts"],
     reporters: ["default", "./spec/support/summary-reporter.ts"],
-    benchmark: { include: ["spec/bench/**/*.bench.ts"] },
   },
 });

@@ -1,7 +1,6 @@
 /**
  * The state machine definitions the benchmark suite runs. Plain JavaScript so that `npm run bench`
- * needs no compiler; `fiftyStateDefinition` is the same machine as `definitions.ts` (which the
- * vitest micro-benchmarks use).
+ * needs no compiler.
  */
 
 /** Any Lambda ARN will do: neither engine calls it (stepfold hands tasks to the host, the peer to a local handler). */
