@@ -99,11 +99,22 @@ export async function evaluateJsonataValue(template: JsonataTemplate, data: Stat
   return fromJsonata(await evaluateJsonataTemplate(template, bindings(data, extra)));
 }
 
-/** The effective input: InputPath then Parameters (JSONPath), or Arguments (JSONata; default: the input). */
-export async function effectiveInput(dataflow: Dataflow, data: StateData): Promise<Outcome<unknown>> {
+/**
+ * The effective input: InputPath then Parameters (JSONPath, at once), or Arguments (JSONata, a
+ * promise; default: the input).
+ */
+/** A value now (JSONPath), or later (JSONata evaluates asynchronously). */
+export type Eventually<T> = T | Promise<T>;
+
+export function effectiveInput(dataflow: Dataflow, data: StateData): Eventually<Outcome<unknown>> {
   if (dataflow.language === "JSONata") {
     return dataflow.arguments ? evaluateJsonataValue(dataflow.arguments, data) : success(data.input);
   }
+  return jsonPathEffectiveInput(dataflow, data);
+}
+
+/** The effective input of a JSONPath state: InputPath, then Parameters. */
+export function jsonPathEffectiveInput(dataflow: Extract<Dataflow, { language: "JSONPath" }>, data: StateData): Outcome<unknown> {
   const selected = selectInput(dataflow.inputPath, documents(data, data.input));
   if (!selected.ok) return fromData(selected);
   return dataflow.parameters ? evaluatePayload(dataflow.parameters, data, selected.value) : success(selected.value);
@@ -121,23 +132,34 @@ export interface Shaped {
 }
 
 /**
- * Shapes a state's output from its result. JSONPath: ResultSelector, ResultPath into the raw input,
- * OutputPath; Assign reads `assignInput` as `$`. JSONata: Output (default: the result) and Assign,
- * with `$states.result` when `offerResult`, or `$states.errorOutput` for a catcher.
+ * Shapes a state's output from its result. JSONPath (at once): ResultSelector, ResultPath into the
+ * raw input, OutputPath; Assign reads `assignInput` as `$`. JSONata (a promise): Output (default:
+ * the result) and Assign, with `$states.result` when `offerResult`, or `$states.errorOutput` for a
+ * catcher.
  */
-export async function shapeOutput(
-  dataflow: Dataflow,
-  data: StateData,
-  result: unknown,
-  options: { readonly assignInput: unknown; readonly offerResult: boolean; readonly errorOutput?: unknown },
-): Promise<Outcome<Shaped>> {
-  if (dataflow.language === "JSONata") {
-    // A catcher offers `$states.errorOutput`; a Task, Map or Parallel offers `$states.result`.
-    const extra = options.errorOutput !== undefined ? { errorOutput: options.errorOutput } : options.offerResult ? { result } : {};
-    const output = dataflow.output ? await evaluateJsonataValue(dataflow.output, data, extra) : success(result);
-    if (!output.ok) return output;
-    return withAssign(output.value, dataflow.assign ? await evaluateJsonataValue(dataflow.assign, data, extra) : undefined);
-  }
+export function shapeOutput(dataflow: Dataflow, data: StateData, result: unknown, options: ShapeOptions): Eventually<Outcome<Shaped>> {
+  return dataflow.language === "JSONata" ? shapeJsonataOutput(dataflow, data, result, options) : shapeJsonPathOutput(dataflow, data, result, options);
+}
+
+/** What shaping an output needs besides the result. */
+export interface ShapeOptions {
+  /** What Assign reads as `$` (JSONPath). */
+  readonly assignInput: unknown;
+  /** Whether `$states.result` exists (JSONata: Task, Map, Parallel). */
+  readonly offerResult: boolean;
+  /** A catcher's Error Output, offered as `$states.errorOutput` (JSONata). */
+  readonly errorOutput?: unknown;
+}
+
+async function shapeJsonataOutput(dataflow: Extract<Dataflow, { language: "JSONata" }>, data: StateData, result: unknown, options: ShapeOptions): Promise<Outcome<Shaped>> {
+  // A catcher offers `$states.errorOutput`; a Task, Map or Parallel offers `$states.result`.
+  const extra = options.errorOutput !== undefined ? { errorOutput: options.errorOutput } : options.offerResult ? { result } : {};
+  const output = dataflow.output ? await evaluateJsonataValue(dataflow.output, data, extra) : success(result);
+  if (!output.ok) return output;
+  return withAssign(output.value, dataflow.assign ? await evaluateJsonataValue(dataflow.assign, data, extra) : undefined);
+}
+
+function shapeJsonPathOutput(dataflow: Extract<Dataflow, { language: "JSONPath" }>, data: StateData, result: unknown, options: ShapeOptions): Outcome<Shaped> {
   const assigned = dataflow.assign ? fromData(evaluateAssign(dataflow.assign, documents(data, options.assignInput), data.random)) : undefined;
   if (assigned && !assigned.ok) return assigned;
   let value = result;

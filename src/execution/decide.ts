@@ -13,7 +13,7 @@ import { contextObject } from "../data/context.js";
 import { jsonByteLength } from "../data/size.js";
 import { parsePath } from "../data/path.js";
 import type { Catcher, Dataflow, MapState, ParallelState, State, TaskState, WaitState, Workflow } from "../definition/model.js";
-import { effectiveInput, selectedInput, shapeOutput, type Failure, type Shaped, type StateData } from "./dataflow.js";
+import { jsonPathEffectiveInput, selectedInput, shapeOutput, type Eventually, type Failure, type Outcome, type Shaped, type ShapeOptions, type StateData } from "./dataflow.js";
 import type { HistoryEvent, NewEvent, RetryDecision, StateEnteredEvent, StateExitedEvent, TimerStart } from "./events.js";
 import { evolve, iterationRunId, Ownership, ROOT_RUN, settle } from "./evolve.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerWork } from "./model.js";
@@ -242,33 +242,25 @@ export class Decision {
     let input = firstInput;
     for (;;) {
       if (!this.run(runId)) return;
-      const outcome = await this.executeState(runId, name, input);
-      if (!(await this.follow(runId, outcome))) return;
-      if (outcome.kind !== "next") return;
+      // JSONPath states finish at once; only what waits on JSONata comes back as a promise.
+      let outcome = this.executeState(runId, name, input);
+      if (outcome instanceof Promise) outcome = await outcome;
+      if (outcome.kind !== "next") return this.follow(runId, outcome);
       name = outcome.name;
       input = outcome.input;
     }
   }
 
-  /** Acts on a state's outcome; true when the run goes on to the next state. */
-  private async follow(runId: string, outcome: StateOutcome): Promise<boolean> {
-    switch (outcome.kind) {
-      case "next":
-        return true;
-      case "blocked":
-        return false;
-      case "end":
-        this.runEnded(runId, outcome.output);
-        return false;
-      case "failed":
-        await this.runFailed(runId, outcome.failure);
-        return false;
-    }
+  /** Acts on a state's outcome, once the run does not go on to a next state. */
+  private async follow(runId: string, outcome: StateOutcome): Promise<void> {
+    if (outcome.kind === "end") this.runEnded(runId, outcome.output);
+    else if (outcome.kind === "failed") await this.runFailed(runId, outcome.failure);
   }
 
   /** Continues a run after a state finished outside `runFrom` (a task result, a timer, children). */
   async continueWith(runId: string, outcome: StateOutcome): Promise<void> {
-    if ((await this.follow(runId, outcome)) && outcome.kind === "next") this.enqueueEnter(runId, outcome.name, outcome.input);
+    if (outcome.kind === "next") this.enqueueEnter(runId, outcome.name, outcome.input);
+    else await this.follow(runId, outcome);
   }
 
   private runEnded(runId: string, output: unknown): void {
@@ -429,7 +421,7 @@ export class Decision {
     return { error: "States.DataLimitExceeded", cause: `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.` };
   }
 
-  private async executeState(runId: string, name: string, input: unknown): Promise<StateOutcome> {
+  private executeState(runId: string, name: string, input: unknown): Eventually<StateOutcome> {
     const state = this.workflow.states.get(name);
     if (!state) throw new Error(`no state '${name}'`);
     switch (state.type) {
@@ -438,7 +430,7 @@ export class Decision {
         const data = this.stateData(runId, state, active);
         let result: unknown = input;
         if (state.dataflow.language === "JSONPath") {
-          const effective = await effectiveInput(state.dataflow, data);
+          const effective = jsonPathEffectiveInput(state.dataflow, data);
           if (!effective.ok) return this.stateFailed(runId, active, effective.failure);
           result = state.result ? state.result.value : effective.value;
         }
@@ -466,18 +458,24 @@ export class Decision {
     }
   }
 
-  /** Shapes the output, checks its size, and exits to the transition. */
-  async finish(
+  /** Shapes the output, checks its size, and exits to the transition (at once for JSONPath states). */
+  finish(
     runId: string,
     state: State,
     active: ActiveState,
     data: StateData,
     result: unknown,
-    options: { assignInput: unknown; offerResult: boolean },
+    options: ShapeOptions,
     transition: { kind: "next"; next: string } | { kind: "end" },
     dataflow: Dataflow = (state as { dataflow: Dataflow }).dataflow,
-  ): Promise<StateOutcome> {
-    const shaped = await shapeOutput(dataflow, data, result, options);
+  ): Eventually<StateOutcome> {
+    const shaped = shapeOutput(dataflow, data, result, options);
+    return shaped instanceof Promise
+      ? shaped.then((outcome) => this.exitShaped(runId, state, active, outcome, transition))
+      : this.exitShaped(runId, state, active, shaped, transition);
+  }
+
+  private exitShaped(runId: string, state: State, active: ActiveState, shaped: Outcome<Shaped>, transition: { kind: "next"; next: string } | { kind: "end" }): StateOutcome {
     if (!shaped.ok) return this.stateFailed(runId, active, shaped.failure);
     const over = this.tooLarge(shaped.value.output, state.name);
     if (over) return { kind: "failed", failure: over };

@@ -7,24 +7,43 @@ import { readDataPath } from "../../data/io.js";
 import { evaluateJsonata, jsonTypeName } from "../../data/jsonata.js";
 import { parseTimestamp } from "../../data/timestamp.js";
 import type { ChoiceState, Dataflow, FailState, WaitState } from "../../definition/model.js";
-import { bindings, documents, evaluateDynamic, selectedInput, type Failure, type Outcome, type StateData } from "../dataflow.js";
+import type { CompiledPath } from "../../data/path.js";
+import { bindings, documents, evaluateDynamic, selectedInput, type Eventually, type Failure, type Outcome, type StateData } from "../dataflow.js";
 import type { Decision } from "../decide.js";
 import type { ActiveState } from "../model.js";
 import { BLOCKED, dropUndefined, fail, type StateOutcome } from "../outcome.js";
 
 /** Choice: the first branch whose rule (or Condition) holds, else Default, else States.NoChoiceMatched. */
-export async function executeChoice(d: Decision, runId: string, state: ChoiceState, active: ActiveState): Promise<StateOutcome> {
+export function executeChoice(d: Decision, runId: string, state: ChoiceState, active: ActiveState): Eventually<StateOutcome> {
   const data = d.stateData(runId, state, active);
   const selected = selectedInput(state.dataflow, data);
   if (!selected.ok) return d.stateFailed(runId, active, selected.failure);
-  const docs = documents(data, selected.value);
+  return state.dataflow.language === "JSONPath"
+    ? chooseByRules(d, runId, state, active, data, selected.value)
+    : chooseByConditions(d, runId, state, active, data, selected.value);
+}
+
+/** JSONPath rules decide at once. */
+function chooseByRules(d: Decision, runId: string, state: ChoiceState, active: ActiveState, data: StateData, selected: unknown): Eventually<StateOutcome> {
+  const docs = documents(data, selected);
+  const read = (path: CompiledPath) => readDataPath(path, docs);
+  for (const branch of state.choices) {
+    if (branch.language !== "JSONPath") continue;
+    const verdict = evaluateChoiceRule(branch.rule, read);
+    if (!verdict.ok) return d.stateFailed(runId, active, { error: verdict.error, cause: verdict.cause });
+    if (!verdict.value) continue;
+    const dataflow = { ...(state.dataflow as Extract<Dataflow, { language: "JSONPath" }>), assign: branch.assign };
+    return d.finish(runId, state, active, data, selected, { assignInput: selected, offerResult: false }, { kind: "next", next: branch.next }, dataflow);
+  }
+  return chooseDefault(d, runId, state, active, data, selected);
+}
+
+/** JSONata Conditions are evaluated one after another (each may have to wait for JSONata). */
+async function chooseByConditions(d: Decision, runId: string, state: ChoiceState, active: ActiveState, data: StateData, selected: unknown): Promise<StateOutcome> {
   for (const [index, branch] of state.choices.entries()) {
+    if (branch.language !== "JSONata") continue;
     let matched: boolean;
-    if (branch.language === "JSONPath") {
-      const verdict = evaluateChoiceRule(branch.rule, (path) => readDataPath(path, docs));
-      if (!verdict.ok) return d.stateFailed(runId, active, { error: verdict.error, cause: verdict.cause });
-      matched = verdict.value;
-    } else if (branch.condition.kind === "value") {
+    if (branch.condition.kind === "value") {
       matched = branch.condition.value;
     } else {
       const location = `Choices[${index}]/Condition`;
@@ -37,16 +56,16 @@ export async function executeChoice(d: Decision, runId: string, state: ChoiceSta
       matched = value.value;
     }
     if (!matched) continue;
-    const dataflow: Dataflow =
-      branch.language === "JSONPath" || state.dataflow.language === "JSONPath"
-        ? { ...(state.dataflow as Extract<Dataflow, { language: "JSONPath" }>), assign: branch.language === "JSONPath" ? branch.assign : undefined }
-        : { ...state.dataflow, output: branch.output, assign: branch.assign };
-    return d.finish(runId, state, active, data, selected.value, { assignInput: selected.value, offerResult: false }, { kind: "next", next: branch.next }, dataflow);
+    const dataflow: Dataflow = { ...(state.dataflow as Extract<Dataflow, { language: "JSONata" }>), output: branch.output, assign: branch.assign };
+    return d.finish(runId, state, active, data, selected, { assignInput: selected, offerResult: false }, { kind: "next", next: branch.next }, dataflow);
   }
-  if (state.default === undefined) {
-    return d.stateFailed(runId, active, { error: "States.NoChoiceMatched", cause: "No Matches!" });
-  }
-  return d.finish(runId, state, active, data, selected.value, { assignInput: selected.value, offerResult: false }, { kind: "next", next: state.default });
+  return chooseDefault(d, runId, state, active, data, selected);
+}
+
+/** No rule matched: Default, with the state's own Output and Assign, else States.NoChoiceMatched. */
+function chooseDefault(d: Decision, runId: string, state: ChoiceState, active: ActiveState, data: StateData, selected: unknown): Eventually<StateOutcome> {
+  if (state.default === undefined) return d.stateFailed(runId, active, { error: "States.NoChoiceMatched", cause: "No Matches!" });
+  return d.finish(runId, state, active, data, selected, { assignInput: selected, offerResult: false }, { kind: "next", next: state.default });
 }
 
 /** Wait: works out the time first (the Entered event carries the timer), then blocks or exits at once. */
