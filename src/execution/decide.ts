@@ -230,21 +230,23 @@ export class Decision {
   async drain(): Promise<void> {
     for (let i = 0; i < this.queue.length; i++) {
       const action = this.queue[i] as Action;
-      if (action.kind === "enter") await this.runFrom(action.run, action.state, action.input);
-      else await progress(this, action.run);
+      const done = action.kind === "enter" ? this.runFrom(action.run, action.state, action.input) : progress(this, action.run);
+      if (done instanceof Promise) await done;
     }
     this.queue.length = 0;
   }
 
-  /** Runs states one after another until the run blocks, ends or fails. */
-  async runFrom(runId: string, first: string, firstInput: unknown): Promise<void> {
+  /**
+   * Runs states one after another until the run blocks, ends or fails. Returns at once while the
+   * states are JSONPath ones; a promise only when something waits for JSONata (or a failure).
+   */
+  runFrom(runId: string, first: string, firstInput: unknown): Eventually<void> {
     let name = first;
     let input = firstInput;
     for (;;) {
       if (!this.run(runId)) return;
-      // JSONPath states finish at once; only what waits on JSONata comes back as a promise.
-      let outcome = this.executeState(runId, name, input);
-      if (outcome instanceof Promise) outcome = await outcome;
+      const outcome = this.executeState(runId, name, input);
+      if (outcome instanceof Promise) return outcome.then((later) => (later.kind === "next" ? this.runFrom(runId, later.name, later.input) : this.follow(runId, later)));
       if (outcome.kind !== "next") return this.follow(runId, outcome);
       name = outcome.name;
       input = outcome.input;
@@ -252,9 +254,9 @@ export class Decision {
   }
 
   /** Acts on a state's outcome, once the run does not go on to a next state. */
-  private async follow(runId: string, outcome: StateOutcome): Promise<void> {
+  private follow(runId: string, outcome: StateOutcome): Eventually<void> {
     if (outcome.kind === "end") this.runEnded(runId, outcome.output);
-    else if (outcome.kind === "failed") await this.runFailed(runId, outcome.failure);
+    else if (outcome.kind === "failed") return this.runFailed(runId, outcome.failure);
   }
 
   /** Continues a run after a state finished outside `runFrom` (a task result, a timer, children). */

@@ -7,7 +7,18 @@ import { jsonTypeName } from "../../data/jsonata.js";
 import { jsonByteLength } from "../../data/size.js";
 import { uuidV4 } from "../../data/intrinsics/random.js";
 import type { MapState, ParallelState, State } from "../../definition/model.js";
-import { documents, effectiveInput, evaluateDynamic, evaluateJsonataValue, evaluatePayload, shapeOutput, type Failure, type Outcome, type StateData } from "../dataflow.js";
+import {
+  documents,
+  effectiveInput,
+  evaluateDynamic,
+  evaluateJsonataValue,
+  evaluatePayload,
+  shapeOutput,
+  type Eventually,
+  type Failure,
+  type Outcome,
+  type StateData,
+} from "../dataflow.js";
 import type { Decision } from "../decide.js";
 import { branchRunId, iterationRunId } from "../evolve.js";
 import type { ActiveState } from "../model.js";
@@ -120,7 +131,7 @@ async function mapItems(state: MapState, data: StateData, effective: unknown): P
 }
 
 /** A Parallel or Map state checks on its children: start more iterations, or finish. */
-export async function progress(d: Decision, runId: string): Promise<void> {
+export function progress(d: Decision, runId: string): Eventually<void> {
   const run = d.run(runId);
   const active = run?.state;
   if (!active) return;
@@ -137,34 +148,51 @@ export async function progress(d: Decision, runId: string): Promise<void> {
     return compoundDone(d, runId, state as ParallelState, outputs);
   }
   if (work.kind !== "map" || work.retryTimer !== undefined) return;
-  const map = state as MapState;
-  const limit = work.maxConcurrency === 0 ? Number.POSITIVE_INFINITY : work.maxConcurrency;
-  let { running, nextIndex } = work;
-  while (running < limit && nextIndex < work.items.length) {
-    const index = nextIndex;
-    const value = work.items[index];
-    const input = await iterationInput(d, runId, map, work.effectiveInput, index, value);
-    if (!input.ok) {
-      const { active: current } = d.active(runId);
-      for (let i = 0; i < index; i++) {
-        const child = iterationRunId(work.startedEventId, i);
-        if (!d.run(child)) continue;
-        d.abortRun(child);
-        d.emit(runId, { type: "MapIterationAborted", mapIterationAbortedEventDetails: { name: map.name, index: i }, iteration: child });
-      }
-      return d.continueWith(runId, await d.evaluationError(runId, map, current, input.failure));
+  return startIterations(d, runId, state as MapState);
+}
+
+/** Starts as many iterations as MaxConcurrency allows (at once, unless ItemSelector is JSONata); finishes the Map when all are done. */
+function startIterations(d: Decision, runId: string, map: MapState): Eventually<void> {
+  for (;;) {
+    const work = d.active(runId).active.work;
+    if (work.kind !== "map") return;
+    const limit = work.maxConcurrency === 0 ? Number.POSITIVE_INFINITY : work.maxConcurrency;
+    if (work.running >= limit || work.nextIndex >= work.items.length) break;
+    const index = work.nextIndex;
+    const input = iterationInput(d, runId, map, work.effectiveInput, index, work.items[index]);
+    if (input instanceof Promise) {
+      return input.then((ready) => (ready.ok ? (startIteration(d, runId, map, index, ready.value), startIterations(d, runId, map)) : iterationInputFailed(d, runId, map, index, ready.failure)));
     }
-    const iteration = iterationRunId(work.startedEventId, index);
-    d.emit(runId, { type: "MapIterationStarted", mapIterationStartedEventDetails: { name: map.name, index }, iteration });
-    d.enqueueEnter(iteration, map.processor.startAt, input.value);
-    running += 1;
-    nextIndex += 1;
+    if (!input.ok) return iterationInputFailed(d, runId, map, index, input.failure);
+    startIteration(d, runId, map, index, input.value);
   }
-  if (running > 0 || nextIndex < work.items.length) return;
+  const work = d.active(runId).active.work;
+  if (work.kind !== "map" || work.running > 0 || work.nextIndex < work.items.length) return;
   if (map.mode === "DISTRIBUTED") d.emit(runId, { type: "MapRunSucceeded" });
   d.emit(runId, { type: "MapStateSucceeded" });
   const done = d.active(runId).active.work;
   return compoundDone(d, runId, map, done.kind === "done" ? done.result : []);
+}
+
+/** Writes MapIterationStarted and queues the iteration's first state. */
+function startIteration(d: Decision, runId: string, map: MapState, index: number, input: unknown): void {
+  const work = d.active(runId).active.work as Extract<ActiveState["work"], { kind: "map" }>;
+  const iteration = iterationRunId(work.startedEventId, index);
+  d.emit(runId, { type: "MapIterationStarted", mapIterationStartedEventDetails: { name: map.name, index }, iteration });
+  d.enqueueEnter(iteration, map.processor.startAt, input);
+}
+
+/** An iteration's input could not be made: the iterations started are aborted and the Map fails. */
+async function iterationInputFailed(d: Decision, runId: string, map: MapState, index: number, failure: Failure): Promise<void> {
+  const { active } = d.active(runId);
+  const work = active.work as Extract<ActiveState["work"], { kind: "map" }>;
+  for (let i = 0; i < index; i++) {
+    const child = iterationRunId(work.startedEventId, i);
+    if (!d.run(child)) continue;
+    d.abortRun(child);
+    d.emit(runId, { type: "MapIterationAborted", mapIterationAbortedEventDetails: { name: map.name, index: i }, iteration: child });
+  }
+  return d.continueWith(runId, await d.evaluationError(runId, map, active, failure));
 }
 
 /**
@@ -209,7 +237,7 @@ async function batches(d: Decision, runId: string, state: MapState, data: StateD
 }
 
 /** An iteration's input: the item, or what ItemSelector makes of it (with `$$.Map.Item`). */
-async function iterationInput(d: Decision, runId: string, state: MapState, effective: unknown, index: number, value: unknown): Promise<Outcome<unknown>> {
+function iterationInput(d: Decision, runId: string, state: MapState, effective: unknown, index: number, value: unknown): Eventually<Outcome<unknown>> {
   if (!state.itemSelector) return { ok: true, value };
   const work = d.run(runId)?.state?.work;
   if (work?.kind === "map" && work.batched) return { ok: true, value };
