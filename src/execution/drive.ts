@@ -51,9 +51,11 @@ export interface StartOptions {
   readonly seed: number;
   /** The state machine's ARN (its name is the ARN's last part). */
   readonly stateMachineArn?: string;
+  /** The role the execution runs as (`$$.Execution.RoleArn`). */
   readonly roleArn?: string;
   /** STANDARD (default) or EXPRESS: the execution ARN and the context object differ. */
   readonly type?: "STANDARD" | "EXPRESS";
+  /** Payload and history limits (default: AWS's, see DEFAULT_LIMITS). */
   readonly limits?: Partial<Limits>;
 }
 
