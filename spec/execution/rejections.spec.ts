@@ -208,3 +208,19 @@ describe("start", () => {
     expect(step.execution.facts.name).toBe("x".repeat(80));
   });
 });
+
+describe("command times", () => {
+  const task = { StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", End: true } } };
+
+  it("are kept in canonical form, whatever ISO 8601 form they come in", async () => {
+    const started = await given(task);
+    const answered = await when(started, completeTask("3:task", {}, "2024-01-01T01:00:05+01:00"));
+    expect(answered.events.map((e) => e.timestamp)).toEqual(["2024-01-01T00:00:05.000Z", "2024-01-01T00:00:05.000Z", "2024-01-01T00:00:05.000Z"]);
+  });
+
+  it("take a day that does not exist as Date reads it (30 February is 1 March)", async () => {
+    const started = await given(task);
+    const answered = await when(started, completeTask("3:task", {}, "2024-02-30T00:00:00.000Z"));
+    expect(answered.events[0]?.timestamp).toBe("2024-03-01T00:00:00.000Z");
+  });
+});

@@ -100,7 +100,21 @@ function workflowOf(execution: Execution): Workflow {
 }
 
 const isTime = (value: unknown): value is string => typeof value === "string" && !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}T/.test(value);
-const iso = (value: string): string => new Date(Date.parse(value)).toISOString();
+const CANONICAL_TIME = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+/** True for a time already in the canonical form toISOString writes (a real calendar day included). */
+function isCanonicalTime(value: string): boolean {
+  const m = CANONICAL_TIME.exec(value);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const days = month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= days;
+}
+
+/** The canonical form of a time (canonical ones need no round trip through Date). */
+const iso = (value: string): string => (isCanonicalTime(value) ? value : new Date(Date.parse(value)).toISOString());
 
 /** Starts an execution of `workflow`. */
 export async function startExecution(workflow: Workflow, options: StartOptions): Promise<Step> {
@@ -230,8 +244,8 @@ export async function resumeExecution(execution: Execution, command: Command): P
 function commandTime(execution: Execution, command: Command): string {
   const at = command.at;
   if (at === undefined) return execution.time;
-  if (!isTime(at)) throw new CommandRejected("MALFORMED_COMMAND", `'at' must be an ISO 8601 time, not ${JSON.stringify(at)}`);
-  const normalized = iso(at);
+  const normalized = typeof at === "string" && isCanonicalTime(at) ? at : isTime(at) ? iso(at) : undefined;
+  if (normalized === undefined) throw new CommandRejected("MALFORMED_COMMAND", `'at' must be an ISO 8601 time, not ${JSON.stringify(at)}`);
   if (normalized < execution.time) throw new CommandRejected("TIME_WENT_BACKWARDS", `'at' (${normalized}) is before the execution's latest event (${execution.time})`);
   return normalized;
 }
