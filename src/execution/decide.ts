@@ -174,9 +174,10 @@ export class Decision {
     return runId !== ROOT_RUN && this.insideDistributed(runId);
   }
 
-  private readonly distributedRuns = new Map<string, boolean>();
+  private distributedRuns: Map<string, boolean> | undefined;
 
   private insideDistributed(runId: string): boolean {
+    this.distributedRuns ??= new Map();
     let inside = this.distributedRuns.get(runId);
     if (inside === undefined) {
       const run = this.run(runId);

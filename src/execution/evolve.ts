@@ -15,8 +15,19 @@ import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Owned, t
  * What one decision (or one recovery) owns: the objects it made, which evolve may change in place,
  * and the runs so changed whose removed fields are still there as `undefined` until `settle`.
  */
-export class Ownership extends Set<object> implements Owned {
+export class Ownership implements Owned {
+  // A wrapped Set: subclassing a built-in collection makes every construction slow in V8.
+  private readonly objects = new Set<object>();
+  /** Ids of owned runs whose removed fields are still present as undefined. */
   readonly unsettledRuns = new Set<string>();
+
+  has(value: object): boolean {
+    return this.objects.has(value);
+  }
+
+  add(value: object): void {
+    this.objects.add(value);
+  }
 }
 
 /**
