@@ -115,10 +115,18 @@ export function effectiveInput(dataflow: Dataflow, data: StateData): Eventually<
 
 /** The effective input of a JSONPath state: InputPath, then Parameters. */
 export function jsonPathEffectiveInput(dataflow: Extract<Dataflow, { language: "JSONPath" }>, data: StateData): Outcome<unknown> {
-  const selected = selectInput(dataflow.inputPath, documents(data, data.input));
-  if (!selected.ok) return fromData(selected);
-  return dataflow.parameters ? evaluatePayload(dataflow.parameters, data, selected.value) : success(selected.value);
+  let selected: unknown = data.input;
+  // `$` (the default) selects the input itself: no documents, no result objects.
+  if (!isWholeInput(dataflow.inputPath)) {
+    const read = selectInput(dataflow.inputPath, documents(data, data.input));
+    if (!read.ok) return fromData(read);
+    selected = read.value;
+  }
+  return dataflow.parameters ? evaluatePayload(dataflow.parameters, data, selected) : success(selected);
 }
+
+/** True for the path `$`, which reads (or, as ResultPath, replaces) the whole document. */
+const isWholeInput = (path: CompiledPath | null): boolean => path !== null && path.root === "input" && path.segments.length === 0;
 
 /** The InputPath selection alone (JSONPath), e.g. for Choice and Wait; the input itself in JSONata. */
 export function selectedInput(dataflow: Dataflow, data: StateData): Outcome<unknown> {
@@ -168,11 +176,19 @@ function shapeJsonPathOutput(dataflow: Extract<Dataflow, { language: "JSONPath" 
     if (!selected.ok) return selected;
     value = selected.value;
   }
-  const placed = placeResult(data.input, dataflow.resultPath, value);
-  if (!placed.ok) return fromData(placed);
-  const output = selectOutput(dataflow.outputPath, placed.value, documents(data, undefined));
-  if (!output.ok) return fromData(output);
-  return withAssign(output.value, assigned);
+  // ResultPath `$` and OutputPath `$` (the defaults) pass the value through untouched.
+  let output = value;
+  if (!isWholeInput(dataflow.resultPath)) {
+    const placed = placeResult(data.input, dataflow.resultPath, value);
+    if (!placed.ok) return fromData(placed);
+    output = placed.value;
+  }
+  if (!isWholeInput(dataflow.outputPath)) {
+    const selected = selectOutput(dataflow.outputPath, output, documents(data, undefined));
+    if (!selected.ok) return fromData(selected);
+    output = selected.value;
+  }
+  return withAssign(output, assigned);
 }
 
 function withAssign(output: unknown, assigned: Outcome<unknown> | undefined): Outcome<Shaped> {
