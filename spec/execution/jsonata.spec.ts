@@ -114,6 +114,19 @@ describe("JSONata states", () => {
     });
   });
 
+  it.each([
+    ["Wait Seconds", { Type: "Wait", Seconds: "{% $states.input.v %}", End: true }, "Seconds", "integer", -5, "number"],
+    ["Task TimeoutSeconds", { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", TimeoutSeconds: "{% $states.input.v %}", End: true }, "TimeoutSeconds", "integer", "ten", "string"],
+    ["Map MaxConcurrency", { Type: "Map", Items: [1], MaxConcurrency: "{% $states.input.v %}", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true }, "MaxConcurrency", "integer", 1.5, "number"],
+  ])("requires %s to come out of JSONata with the right type", async (_, state, field, expected, v, actual) => {
+    const step = await start(jsonata({ S: state }), { input: { v }, at: T0, seed: 1 });
+    expect(step).toMatchObject({
+      status: "failed",
+      error: "States.QueryEvaluationError",
+      cause: `An error occurred while executing the state 'S' (entered at the event id #2). The JSONata expression '$states.input.v' specified for the field '${field}' returned an unexpected result type. Expected '${expected}', but was '${actual}' for value: ${JSON.stringify(v)}`,
+    });
+  });
+
   it("uses a matched rule's Output and Assign instead of the state's", async () => {
     const workflow = jsonata({
       Pick: {

@@ -83,9 +83,6 @@ COMPARATORS["BooleanEqualsPath"] = string;
 COMPARATORS["StringMatches"] = string;
 for (const test of ["IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp"]) COMPARATORS[test] = boolean;
 
-/** The comparison operators of JSONPath Choice rules. */
-export const CHOICE_COMPARATORS: readonly string[] = Object.keys(COMPARATORS);
-
 /** Nested Choice rules refer to themselves; ajv holds this schema under this name. */
 const NESTED_RULE = "stepfold:choice-rule";
 const nestedChoiceRule: Schema = {

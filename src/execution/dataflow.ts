@@ -16,7 +16,7 @@ import {
   variableSizeProblem,
   type DataDocuments,
 } from "../data/io.js";
-import { evaluateJsonata, evaluateJsonataTemplate, type JsonataBindings, type JsonataExpression, type JsonataTemplate } from "../data/jsonata.js";
+import { evaluateJsonata, evaluateJsonataTemplate, jsonataResultTypeError, type JsonataBindings, type JsonataExpression, type JsonataTemplate } from "../data/jsonata.js";
 import type { CompiledPath } from "../data/path.js";
 import type { PayloadTemplate } from "../data/template.js";
 import type { Dataflow, Dynamic } from "../definition/model.js";
@@ -88,6 +88,12 @@ const fromData = <T>(result: { ok: true; value: T } | { ok: false; error: string
 
 const fromJsonata = (result: { ok: true; value: unknown } | { ok: false; error: string; cause: string; location: string }): Outcome<unknown> =>
   result.ok ? success(result.value) : failure(result.error, result.cause, result.location);
+
+/** AWS's States.QueryEvaluationError for a JSONata expression whose value has the wrong type. */
+export function unexpectedResultType(expression: JsonataExpression, location: string, expected: string, value: unknown): { readonly ok: false; readonly failure: Failure } {
+  const { error, cause } = jsonataResultTypeError(expression, location, expected, value);
+  return { ok: false, failure: { error, cause, location } };
+}
 
 /** Evaluates a payload template against `input` (JSONPath). */
 export function evaluatePayload(template: PayloadTemplate, data: StateData, input: unknown): Outcome<unknown> {

@@ -32,9 +32,7 @@ export function dropUndefined(failure: { error?: string | undefined; cause?: str
 }
 
 /** An error's fields for an event, leaving out those it does not have. */
-export function errorFields(failure: { error?: string | undefined; cause?: string | undefined }): { error?: string; cause?: string } {
-  return dropUndefined(failure);
-}
+export const errorFields: (failure: { error?: string | undefined; cause?: string | undefined }) => { error?: string; cause?: string } = dropUndefined;
 
 /** Whether a Distributed Map tolerates `failures` failed items (either threshold breached fails it; none set tolerates none). */
 export function tolerated(work: Extract<ActiveState["work"], { kind: "map" }>, failures: number): boolean {

@@ -45,12 +45,6 @@ export function tableGet<T>(table: Table<T>, key: string): T | undefined {
   return i < 0 ? undefined : (leaf[i] as readonly [string, T])[1];
 }
 
-/** True when `key` is in the table. */
-export function tableHas<T>(table: Table<T>, key: string): boolean {
-  const leaf = leafOf(table, hash(key));
-  return leaf ? indexIn(leaf, key) >= 0 : false;
-}
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**

@@ -14,6 +14,7 @@ import {
   evaluateJsonataValue,
   evaluatePayload,
   shapeOutput,
+  unexpectedResultType,
   type Eventually,
   type Failure,
   type Outcome,
@@ -91,11 +92,7 @@ async function mapNumber(dynamic: NonNullable<MapState["maxConcurrency"]>, data:
   const number = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
   if (Number.isFinite(number) && (kind === "float" || Number.isInteger(number))) return { ok: true, value: number };
   if (dynamic.kind === "jsonata") {
-    return fail(
-      "States.QueryEvaluationError",
-      `The JSONata expression '${dynamic.expression.source.trim()}' specified for the field '${field}' returned an unexpected result type. Expected '${kind === "float" ? "number" : "integer"}', but was '${jsonTypeName(raw)}' for value: ${JSON.stringify(raw)}`,
-      field,
-    );
+    return unexpectedResultType(dynamic.expression, field, kind === "float" ? "number" : "integer", raw);
   }
   const shown = typeof raw === "string" ? raw : JSON.stringify(raw);
   const where = dynamic.kind === "path" ? dynamic.path.source : field;

@@ -4,11 +4,11 @@
  */
 import { evaluateChoiceRule } from "../../data/choice.js";
 import { readDataPath } from "../../data/io.js";
-import { evaluateJsonata, jsonTypeName } from "../../data/jsonata.js";
+import { evaluateJsonata } from "../../data/jsonata.js";
 import { parseTimestamp } from "../../data/timestamp.js";
 import type { ChoiceState, Dataflow, FailState, WaitState } from "../../definition/model.js";
 import type { CompiledPath } from "../../data/path.js";
-import { bindings, documents, evaluateDynamic, selectedInput, type Eventually, type Failure, type Outcome, type StateData } from "../dataflow.js";
+import { bindings, documents, evaluateDynamic, selectedInput, unexpectedResultType, type Eventually, type Failure, type Outcome, type StateData } from "../dataflow.js";
 import type { Decision } from "../decide.js";
 import type { ActiveState } from "../model.js";
 import { BLOCKED, dropUndefined, fail, type StateOutcome } from "../outcome.js";
@@ -50,8 +50,7 @@ async function chooseByConditions(d: Decision, runId: string, state: ChoiceState
       const value = await evaluateJsonata(branch.condition.expression, location, bindings(data));
       if (!value.ok) return d.stateFailed(runId, active, { error: value.error, cause: value.cause, location: value.location });
       if (typeof value.value !== "boolean") {
-        const cause = `The JSONata expression '${branch.condition.expression.source.trim()}' specified for the field '${location}' returned an unexpected result type. Expected 'boolean', but was '${jsonTypeName(value.value)}' for value: ${JSON.stringify(value.value)}`;
-        return d.stateFailed(runId, active, { error: "States.QueryEvaluationError", cause, location });
+        return d.stateFailed(runId, active, unexpectedResultType(branch.condition.expression, location, "boolean", value.value).failure);
       }
       matched = value.value;
     }
@@ -110,15 +109,11 @@ async function waitUntil(d: Decision, state: WaitState, data: StateData): Promis
     const seconds = await evaluateDynamic(source, data, selected.value);
     if (!seconds.ok) return seconds;
     const value = seconds.value;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 99_999_999) {
-      return fail(
-        "States.QueryEvaluationError",
-        `The JSONata expression '${source.kind === "jsonata" ? source.expression.source.trim() : ""}' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '${jsonTypeName(value)}' for value: ${JSON.stringify(value)}`,
-        "Seconds",
-      );
-    }
-    if ((value as number) >= 2 ** 31) return fail("States.Runtime", "Wait state delay is too long.");
-    return { ok: true, value: d.atMillis + (value as number) * 1000 };
+    if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 99_999_999) return { ok: true, value: d.atMillis + value * 1000 };
+    // Only JSONata can get here with a bad value: a constant Seconds is checked when the definition is parsed.
+    return source.kind === "jsonata"
+      ? unexpectedResultType(source.expression, "Seconds", "integer", value)
+      : fail("States.Runtime", `Wait state Seconds must be an integer from 0 to 99999999: ${JSON.stringify(value)}`);
   }
   const stamp = await evaluateDynamic(state.wait.timestamp, data, selected.value);
   if (!stamp.ok) return stamp;

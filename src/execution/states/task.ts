@@ -2,15 +2,14 @@
  * Task states: the input is evaluated and handed to the host as pending work (with its event
  * family: Task*, LambdaFunction*, Activity*), then the host's answer is shaped or handled.
  */
-import { jsonTypeName } from "../../data/jsonata.js";
 import { uuidV4 } from "../../data/intrinsics/random.js";
 import type { TaskState } from "../../definition/model.js";
 import { readTaskResource } from "../../definition/resources.js";
-import { effectiveInput, evaluateDynamic, evaluateJsonataValue, evaluatePayload, shapeOutput, type Failure, type Outcome, type StateData } from "../dataflow.js";
+import { effectiveInput, evaluateDynamic, unexpectedResultType, evaluateJsonataValue, evaluatePayload, shapeOutput, type Failure, type Outcome, type StateData } from "../dataflow.js";
 import type { Decision } from "../decide.js";
 import type { TaskFamily } from "../events.js";
 import type { ActiveState, TaskWork } from "../model.js";
-import { BLOCKED, credentialsOf, dropUndefined, fail, isoAfter, regionOf, type StateOutcome } from "../outcome.js";
+import { BLOCKED, credentialsOf, errorFields, fail, isoAfter, regionOf, type StateOutcome } from "../outcome.js";
 
 /** Evaluates the task's input and hands it to the host (first attempt and retries). */
 export async function attemptTask(d: Decision, runId: string, state: TaskState, active: ActiveState): Promise<StateOutcome> {
@@ -106,11 +105,7 @@ async function taskSeconds(dynamic: NonNullable<TaskState["timeoutSeconds"]>, da
   if (!value.ok) return value;
   if (typeof value.value === "number" && Number.isInteger(value.value) && value.value > 0) return value;
   if (dynamic.kind === "jsonata") {
-    return fail(
-      "States.QueryEvaluationError",
-      `The JSONata expression '${dynamic.expression.source.trim()}' specified for the field '${field}' returned an unexpected result type. Expected 'integer', but was '${jsonTypeName(value.value)}' for value: ${JSON.stringify(value.value)}`,
-      field,
-    );
+    return unexpectedResultType(dynamic.expression, field, "integer", value.value);
   }
   return fail("States.Runtime", `The ${field}Path field refers to value ${JSON.stringify(value.value)} which is not a valid positive integer: ${dynamic.kind === "path" ? dynamic.path.source : field}`);
 }
@@ -148,7 +143,7 @@ export async function taskSucceeded(d: Decision, task: TaskWork, output: unknown
 export async function taskFailed(d: Decision, task: TaskWork, failure: Failure, timedOut = false): Promise<void> {
   const family = task.family;
   const scope = task.run; // the run the events belong to
-  const details = dropUndefined({ error: failure.error, cause: failure.cause });
+  const details = errorFields(failure);
   const { active, state } = d.active(task.run);
   const outcome = await d.handleError(task.run, state as TaskState, active, failure, (retry) => {
     const extra = { taskId: task.id, ...(retry ? { retry } : {}) };
