@@ -20,6 +20,8 @@ export class Ownership implements Owned {
   private readonly objects = new Set<object>();
   /** Ids of owned runs whose removed fields are still present as undefined. */
   readonly unsettledRuns = new Set<string>();
+  /** The working copy evolve reuses for every event of this decision (one less object per event). */
+  evolution: Evolution | undefined;
 
   has(value: object): boolean {
     return this.objects.has(value);
@@ -76,7 +78,8 @@ export function evolve(
   if (execution.status !== "RUNNING") throw new HistoryMismatch(event.id, `the execution has already ended (${execution.status})`);
   checkSequence(execution, event);
   if (event.timestamp < execution.time) throw new HistoryMismatch(event.id, `its timestamp ${event.timestamp} is before ${execution.time}`);
-  const next = new Evolution(execution, event, owned);
+  const next = owned ? (owned.evolution ??= new Evolution()) : new Evolution();
+  next.reset(execution, event, owned);
   next.apply();
   return next.result();
 }
@@ -117,18 +120,21 @@ function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, def
 
 /** The working copy for one event: tables and runs are replaced, or changed in place when owned. */
 class Evolution {
-  private runs: Table<Run>;
-  private tasks: Table<TaskWork>;
-  private timers: Table<TimerWork>;
-  private status: Execution["status"];
+  private execution!: Execution;
+  private event!: HistoryEvent;
+  /** Objects the current decision made itself, which it may change in place. */
+  private owned: Ownership | undefined;
+  private runs!: Table<Run>;
+  private tasks!: Table<TaskWork>;
+  private timers!: Table<TimerWork>;
+  private status!: Execution["status"];
   private outcome: Execution["outcome"];
 
-  constructor(
-    private readonly execution: Execution,
-    private readonly event: HistoryEvent,
-    /** Objects the current decision made itself, which it may change in place. */
-    private readonly owned: Ownership | undefined,
-  ) {
+  /** Starts on the next event. */
+  reset(execution: Execution, event: HistoryEvent, owned: Ownership | undefined): void {
+    this.execution = execution;
+    this.event = event;
+    this.owned = owned;
     this.runs = execution.runs;
     this.tasks = execution.tasks;
     this.timers = execution.timers;
@@ -178,9 +184,9 @@ class Evolution {
   }
 
   /**
-   * Updates a run: the recipe gets a shallow copy of the run and of its active state (or the run
-   * itself, when this decision made it), and replaces anything deeper it changes (a Map's work
-   * goes through ownMapWork). Every event of a run moves its `lastEventId`.
+   * Updates a run: the recipe gets a shallow copy of the run (or the run itself, when this decision
+   * made it). It replaces the active state, or changes it through ownState, and a Map's work
+   * through ownMapWork. Every event of a run moves its `lastEventId`.
    */
   private updateRun(id: string, recipe: (draft: RunDraft) => void): void {
     const run = this.run(id);
@@ -188,10 +194,6 @@ class Evolution {
     if (owned?.has(run)) {
       // Made in this decision: changed in place (its active state copied once, if not ours yet).
       const mine = run as RunDraft;
-      if (mine.state && !owned.has(mine.state)) {
-        mine.state = { ...mine.state };
-        owned.add(mine.state);
-      }
       recipe(mine);
       mine.lastEventId = this.event.id;
       // Removed fields stay as undefined until the decision settles: `delete` would slow the object down.
@@ -207,17 +209,24 @@ class Evolution {
       scope: run.scope,
       variables: run.variables,
       lastEventId: this.event.id,
-      state: run.state && { ...run.state },
+      state: run.state,
       ended: run.ended,
       next: run.next,
     };
     recipe(draft);
     const next = withoutUndefined(draft);
-    if (owned) {
-      owned.add(next);
-      if (next.state) owned.add(next.state);
-    }
+    owned?.add(next);
     this.runs = tableSet(this.runs, id, next, owned);
+  }
+
+  /** The run's active state, changeable: in place when this decision made it, else a copy it now owns. */
+  private ownState(draft: RunDraft): StateDraft {
+    const state = draft.state as StateDraft;
+    if (this.owned?.has(state)) return state;
+    const copy = { ...state };
+    this.owned?.add(copy);
+    draft.state = copy;
+    return copy;
   }
 
   /**
@@ -293,7 +302,7 @@ class Evolution {
     this.updateRun(run.id, (draft) => {
       draft.state = retry
         ? { ...countRetry(draft.state as ActiveState, retry), work: { kind: "retry", timerId: retry.timer.id } }
-        : { ...(draft.state as ActiveState), work: { kind: "none" } };
+        : { ...(draft.state as ActiveState), work: NO_WORK };
     });
     if (retry) this.addTimer(retry.timer, "retry", { run: run.id, state: state.name });
   }
@@ -326,7 +335,7 @@ class Evolution {
       ...extra,
     }, this.owned);
     this.updateRun(run.id, (draft) => {
-      (draft.state as StateDraft).work = { kind: "task", taskId };
+      this.ownState(draft).work = { kind: "task", taskId };
     });
   }
 
@@ -334,7 +343,7 @@ class Evolution {
     const task = this.task(taskId);
     this.removeTask(task);
     this.updateRun(task.run, (draft) => {
-      (draft.state as StateDraft).work = { kind: "done", result };
+      this.ownState(draft).work = { kind: "done", result };
     });
   }
 
@@ -388,8 +397,8 @@ class Evolution {
             enteredTime: event.timestamp,
             input,
             retryCount: 0,
-            retriers: [],
-            work: timer ? { kind: "wait", timerId: timer.id } : { kind: "none" },
+            retriers: NO_RETRIES,
+            work: timer ? { kind: "wait", timerId: timer.id } : NO_WORK,
           };
         });
         if (timer) this.addTimer(timer, "wait", { run: run.id, state: name });
@@ -498,7 +507,7 @@ class Evolution {
         this.clearWaiting(state);
         const branches = Array.from({ length: event.branches }, (_, i) => branchRunId(event.id, i));
         this.updateRun(run.id, (draft) => {
-          (draft.state as StateDraft).work = { kind: "parallel", branches, running: branches.length };
+          this.ownState(draft).work = { kind: "parallel", branches, running: branches.length };
         });
         branches.forEach((id, index) => {
           this.runs = tableSet(this.runs, id, {
@@ -525,7 +534,7 @@ class Evolution {
         this.clearWaiting(state);
         if (event.items.length !== event.mapStateStartedEventDetails.length) this.fail("its length does not match its items");
         this.updateRun(this.run().id, (draft) => {
-          (draft.state as StateDraft).work = {
+          this.ownState(draft).work = {
             kind: "map",
             items: event.items,
             effectiveInput: event.effectiveInput,
@@ -551,7 +560,7 @@ class Evolution {
         const id = iterationRunId(work.startedEventId, index);
         if (event.iteration !== id) this.fail(`iteration ${index} runs as '${id}', not '${event.iteration}'`);
         this.updateRun(run.id, (draft) => {
-          const map = this.ownMapWork(draft.state as StateDraft, work);
+          const map = this.ownMapWork(this.ownState(draft), work);
           map.nextIndex = index + 1;
           map.running += 1;
         });
@@ -585,7 +594,7 @@ class Evolution {
         const tolerated = event.type === "MapIterationFailed" && event.output !== undefined;
         this.updateRun(run.id, (draft) => {
           if (retry) draft.state = countRetry(draft.state as ActiveState, retry);
-          const map = this.ownMapWork(draft.state as StateDraft, work);
+          const map = this.ownMapWork(this.ownState(draft), work);
           map.running -= 1;
           map.results = results;
           if (tolerated) map.failures += 1;
@@ -601,7 +610,7 @@ class Evolution {
         if (work.results.size !== work.items.length) this.fail(`only ${work.results.size} of ${work.items.length} iterations have succeeded`);
         const outputs = work.items.map((_, i) => tableGet(work.results, String(i)));
         this.updateRun(this.run().id, (draft) => {
-          (draft.state as StateDraft).work = { kind: "done", result: outputs };
+          this.ownState(draft).work = { kind: "done", result: outputs };
         });
         return;
       }
@@ -629,6 +638,10 @@ function withoutUndefined(draft: RunDraft): Run {
   if (draft.next !== undefined) run.next = draft.next;
   return run;
 }
+
+/** Shared by every state that has not retried or is waiting for nothing: never changed in place. */
+const NO_RETRIES: readonly number[] = [];
+const NO_WORK: ActiveState["work"] = { kind: "none" };
 
 /** The work of a running Map state. */
 type MapWork = Extract<ActiveState["work"], { kind: "map" }>;
