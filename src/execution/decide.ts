@@ -94,15 +94,24 @@ function hasDistributedMap(workflow: Workflow): boolean {
   return has;
 }
 
+/** Whether an object has no keys (without building the list of its keys). */
+function isEmpty(object: object): boolean {
+  for (const _ in object) return false;
+  return true;
+}
+
 /** One decision: the execution as it evolves while events are emitted, and the events. */
 export class Decision {
   readonly events: HistoryEvent[] = [];
   /** What this decision made itself and no one else has seen: evolve may update it in place. */
   private readonly owned = new Ownership();
-  readonly cursor: RandomCursor;
+  /** Made on the first draw: most decisions draw nothing. */
+  private drawing: RandomCursor | undefined;
   readonly queue: Action[] = [];
   /** Draws already recorded in an event. */
   private recordedDraws = 0;
+  /** Whether the workflow has a Distributed Map, whose children's events are marked. */
+  private readonly distributed: boolean;
   at: string;
   atMillis: number;
 
@@ -113,8 +122,16 @@ export class Decision {
   ) {
     this.at = at;
     this.atMillis = Date.parse(at);
-    this.cursor = randomCursor(execution.random);
+    this.distributed = hasDistributedMap(workflow);
   }
+
+  /** The execution's random generator, from where the execution's state left it. */
+  get cursor(): RandomCursor {
+    return (this.drawing ??= randomCursor(this.execution.random));
+  }
+
+  /** The next random number in [0, 1), for state data (which may never draw). */
+  readonly draw = (): number => this.cursor.next();
 
   /** Ends the decision: its in-place updates are settled into plain JSON. */
   settled(): Execution {
@@ -153,9 +170,9 @@ export class Decision {
     event.previousEventId = previous;
     event.timestamp = this.at;
     // The generator's state goes into the first event after a draw (most events draw nothing).
-    if (this.cursor.drawn() !== this.recordedDraws) {
-      this.recordedDraws = this.cursor.drawn();
-      event.random = this.cursor.state();
+    if (this.drawing && this.drawing.drawn() !== this.recordedDraws) {
+      this.recordedDraws = this.drawing.drawn();
+      event.random = this.drawing.state();
     }
     if (this.belongsToChild(runId, partial)) event.child = true;
     this.execution = evolve(execution, event as HistoryEvent, undefined, this.owned);
@@ -166,7 +183,7 @@ export class Decision {
 
   /** Whether an event belongs to a Distributed Map's child execution rather than to this history. */
   private belongsToChild(runId: string, partial: NewEvent): boolean {
-    if (!hasDistributedMap(this.workflow)) return false;
+    if (!this.distributed) return false;
     if ("iteration" in partial) {
       const map = this.workflow.states.get(this.run(runId)?.state?.name ?? "");
       if (map?.type === "Map" && map.mode === "DISTRIBUTED") return true;
@@ -207,11 +224,11 @@ export class Decision {
       if (owner?.type === "Map" && owner.mode === "DISTRIBUTED") return run.variables;
     }
     const outer = this.variablesOf(run.parent);
-    return Object.keys(run.variables).length === 0 ? outer : { ...outer, ...run.variables };
+    return isEmpty(run.variables) ? outer : { ...outer, ...run.variables };
   }
 
   stateData(runId: string, state: State, active: ActiveState, extra: ContextExtra = {}): StateData {
-    return new LiveStateData(this.execution.facts, state, active, extra, this.variablesOf(runId), this.cursor.next, this.atMillis);
+    return new LiveStateData(this.execution.facts, state, active, extra, this.variablesOf(runId), this.draw, this.atMillis);
   }
 
   active(runId: string): { run: Run; active: ActiveState; state: State } {
@@ -227,12 +244,15 @@ export class Decision {
     this.queue.push({ kind: "enter", run, state, input });
   }
 
-  /** Carries out queued work until nothing more can happen without the host. */
-  async drain(): Promise<void> {
-    for (let i = 0; i < this.queue.length; i++) {
+  /**
+   * Carries out queued work (from entry `from` on) until nothing more can happen without the host.
+   * Returns at once while the work is synchronous (JSONPath states).
+   */
+  drain(from = 0): Eventually<void> {
+    for (let i = from; i < this.queue.length; i++) {
       const action = this.queue[i] as Action;
       const done = action.kind === "enter" ? this.runFrom(action.run, action.state, action.input) : progress(this, action.run);
-      if (done instanceof Promise) await done;
+      if (done instanceof Promise) return done.then(() => this.drain(i + 1));
     }
     this.queue.length = 0;
   }
@@ -261,9 +281,9 @@ export class Decision {
   }
 
   /** Continues a run after a state finished outside `runFrom` (a task result, a timer, children). */
-  async continueWith(runId: string, outcome: StateOutcome): Promise<void> {
+  continueWith(runId: string, outcome: StateOutcome): Eventually<void> {
     if (outcome.kind === "next") this.enqueueEnter(runId, outcome.name, outcome.input);
-    else await this.follow(runId, outcome);
+    else return this.follow(runId, outcome);
   }
 
   private runEnded(runId: string, output: unknown): void {

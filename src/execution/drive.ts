@@ -8,6 +8,7 @@ import { hashHex } from "../data/hash.js";
 import { parse } from "../definition/parse.js";
 import type { Scope, State, Workflow } from "../definition/model.js";
 import type { Command } from "./commands.js";
+import type { Eventually } from "./dataflow.js";
 import { Decision, ExecutionOver } from "./decide.js";
 import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
@@ -100,15 +101,22 @@ function workflowOf(execution: Execution): Workflow {
 }
 
 const isTime = (value: unknown): value is string => typeof value === "string" && !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}T/.test(value);
-const CANONICAL_TIME = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const CANONICAL_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+/** The number written by `count` ASCII digits of `text` from `from` on. */
+function digitsAt(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) n = n * 10 + text.charCodeAt(i) - 48;
+  return n;
+}
 
 /** True for a time already in the canonical form toISOString writes (a real calendar day included). */
 function isCanonicalTime(value: string): boolean {
-  const m = CANONICAL_TIME.exec(value);
-  if (!m) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  // `test` and digit arithmetic: this runs once per command, and exec's match array is garbage.
+  if (!CANONICAL_TIME.test(value)) return false;
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
   const days = month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
   return day <= days;
 }
@@ -181,7 +189,7 @@ export async function resumeExecution(execution: Execution, command: Command): P
       const task = pendingTask(execution, command.id);
       const output = copyJsonData(command.output);
       if (!output.ok || output.value === undefined) throw new CommandRejected("MALFORMED_COMMAND", `The task output is not JSON data${output.ok ? "" : `: ${output.message}`}`);
-      return run(decision, () => taskSucceeded(decision, task, output.value).then(() => decision.drain()));
+      return run(decision, () => andThen(taskSucceeded(decision, task, output.value), () => decision.drain()));
     }
     case "FailTask": {
       const task = pendingTask(execution, command.id);
@@ -258,12 +266,28 @@ function pendingTask(execution: Execution, id: unknown): TaskWork {
   return task;
 }
 
-async function run(decision: Decision, work: () => Promise<void>): Promise<Step> {
+/** `next` after `first`: at once when `first` is done, else when it settles. */
+function andThen(first: Eventually<void>, next: () => Eventually<void>): Eventually<void> {
+  return first instanceof Promise ? first.then(next) : next();
+}
+
+/**
+ * Carries out a decision's work and describes where it left the execution. Synchronous work (all
+ * JSONPath) costs no promise until the caller's own.
+ */
+function run(decision: Decision, work: () => Eventually<void>): Promise<Step> | Step {
   try {
-    await work();
+    const done = work();
+    if (done instanceof Promise) return done.then(() => stepOf(decision.settled(), decision.events), (error: unknown) => overOrThrow(decision, error));
   } catch (error) {
-    if (!(error instanceof ExecutionOver)) throw error;
+    return overOrThrow(decision, error);
   }
+  return stepOf(decision.settled(), decision.events);
+}
+
+/** The Step after an Execution* end event stopped the work; any other error goes on up. */
+function overOrThrow(decision: Decision, error: unknown): Step {
+  if (!(error instanceof ExecutionOver)) throw error;
   return stepOf(decision.settled(), decision.events);
 }
 

@@ -16,34 +16,45 @@ import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Owned, t
  * and the runs so changed whose removed fields are still there as `undefined` until `settle`.
  */
 export class Ownership implements Owned {
-  // A wrapped Set: subclassing a built-in collection makes every construction slow in V8.
-  private readonly objects = new Set<object>();
-  /** Ids of owned runs whose removed fields are still present as undefined. */
-  readonly unsettledRuns = new Set<string>();
+  // Most decisions (one resume) own a few dozen objects: a short list scanned by identity costs less
+  // than a Set's hash table, which is built (and grown) only once the list is full.
+  private readonly few: object[] = [];
+  private many: Set<object> | undefined;
+  /** Ids of owned runs whose removed fields are still present as undefined (repeats possible). */
+  unsettledRuns: string[] | undefined;
   /** The working copy evolve reuses for every event of this decision (one less object per event). */
   evolution: Evolution | undefined;
 
   has(value: object): boolean {
-    return this.objects.has(value);
+    if (this.many) return this.many.has(value);
+    const few = this.few;
+    for (let i = 0; i < few.length; i++) if (few[i] === value) return true;
+    return false;
   }
 
   add(value: object): void {
-    this.objects.add(value);
+    if (this.many) this.many.add(value);
+    else if (this.few.length < FEW_OWNED) this.few.push(value);
+    else this.many = new Set(this.few).add(value);
   }
 }
+
+/** How many owned objects a list holds before a Set takes over. */
+const FEW_OWNED = 32;
 
 /**
  * Finishes a decision's in-place updates: runs whose fields were removed lose them for good, so
  * the Execution is plain JSON again (no `undefined` anywhere).
  */
 export function settle(execution: Execution, owned: Ownership): Execution {
-  if (owned.unsettledRuns.size === 0) return execution;
+  const unsettled = owned.unsettledRuns;
+  if (!unsettled) return execution;
+  owned.unsettledRuns = undefined;
   let runs = execution.runs;
-  for (const id of owned.unsettledRuns) {
+  for (const id of unsettled.length > 8 ? new Set(unsettled) : unsettled) {
     const run = tableGet(runs, id);
     if (run) runs = tableSet(runs, id, withoutUndefined(run as RunDraft), owned);
   }
-  owned.unsettledRuns.clear();
   if (owned.has(execution)) {
     (execution as { runs: Execution["runs"] }).runs = runs;
     return execution;
@@ -198,7 +209,8 @@ class Evolution {
       mine.lastEventId = this.event.id;
       // Removed fields stay as undefined until the decision settles: `delete` would slow the object down.
       if ((mine.state === undefined && "state" in mine) || (mine.next === undefined && "next" in mine) || (mine.ended === undefined && "ended" in mine)) {
-        owned.unsettledRuns.add(id);
+        const unsettled = (owned.unsettledRuns ??= []);
+        if (unsettled[unsettled.length - 1] !== id) unsettled.push(id);
       }
       return;
     }

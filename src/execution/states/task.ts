@@ -5,7 +5,7 @@
 import { uuidV4 } from "../../data/intrinsics/random.js";
 import type { TaskState } from "../../definition/model.js";
 import { readTaskResource } from "../../definition/resources.js";
-import { effectiveInput, evaluateDynamic, unexpectedResultType, evaluateJsonataValue, evaluatePayload, shapeOutput, type Failure, type Outcome, type StateData } from "../dataflow.js";
+import { effectiveInput, evaluateDynamic, unexpectedResultType, evaluateJsonataValue, evaluatePayload, shapeOutput, type Eventually, type Failure, type Outcome, type Shaped, type StateData } from "../dataflow.js";
 import type { Decision } from "../decide.js";
 import type { TaskFamily } from "../events.js";
 import type { ActiveState, TaskWork } from "../model.js";
@@ -110,8 +110,8 @@ async function taskSeconds(dynamic: NonNullable<TaskState["timeoutSeconds"]>, da
   return fail("States.Runtime", `The ${field}Path field refers to value ${JSON.stringify(value.value)} which is not a valid positive integer: ${dynamic.kind === "path" ? dynamic.path.source : field}`);
 }
 
-/** The host answered a task with its result. */
-export async function taskSucceeded(d: Decision, task: TaskWork, output: unknown): Promise<void> {
+/** The host answered a task with its result (at once, unless the Task state's output is JSONata). */
+export function taskSucceeded(d: Decision, task: TaskWork, output: unknown): Eventually<void> {
   // AWS names the service for an integration (`lambda`) and the function for a Lambda ARN.
   const over = d.tooLarge(output, task.resourceType ?? task.resource);
   if (over) return taskFailed(d, task, over);
@@ -127,16 +127,16 @@ export async function taskSucceeded(d: Decision, task: TaskWork, output: unknown
   }
   const { active, state } = d.active(task.run);
   const data = d.stateData(task.run, state, active, task.token !== undefined ? { token: task.token } : {});
-  const shaped = await shapeOutput((state as TaskState).dataflow, data, output, { assignInput: output, offerResult: true });
-  if (!shaped.ok) {
-    const failure = shaped.failure;
-    await d.continueWith(task.run, await d.evaluationError(task.run, state as TaskState, active, failure));
-    return;
-  }
-  const over2 = d.tooLarge(shaped.value.output, state.name);
-  if (over2) return d.runFailed(task.run, over2);
-  const transition = (state as TaskState).transition;
-  await d.continueWith(task.run, d.exited(task.run, state, shaped.value, transition.kind === "next" ? transition.next : undefined));
+  const shaped = shapeOutput((state as TaskState).dataflow, data, output, { assignInput: output, offerResult: true });
+  return shaped instanceof Promise ? shaped.then((later) => exitTask(d, task.run, state as TaskState, active, later)) : exitTask(d, task.run, state as TaskState, active, shaped);
+}
+
+/** A Task state with its output shaped exits (or fails, when shaping failed or the output is too large). */
+function exitTask(d: Decision, runId: string, state: TaskState, active: ActiveState, shaped: Outcome<Shaped>): Eventually<void> {
+  if (!shaped.ok) return d.evaluationError(runId, state, active, shaped.failure).then((outcome) => d.continueWith(runId, outcome));
+  const over = d.tooLarge(shaped.value.output, state.name);
+  if (over) return d.runFailed(runId, over);
+  return d.continueWith(runId, d.exited(runId, state, shaped.value, state.transition.kind === "next" ? state.transition.next : undefined));
 }
 
 /** The task failed (or timed out): the failure event, then Retry, Catch, or the run fails. */
