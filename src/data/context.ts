@@ -46,7 +46,17 @@ export interface ContextFacts {
  * once per state entry and must be treated as read-only.
  */
 export function contextObject(facts: ContextFacts): Record<string, unknown> {
-  const { execution, stateMachine, state, task, mapItem } = facts;
+  return stateContextObject(sharedContext(facts.execution, facts.stateMachine), facts);
+}
+
+/** The parts of the Context Object that are the same for every state of an execution. */
+export interface SharedContext {
+  readonly execution: Readonly<Record<string, unknown>>;
+  readonly stateMachine: Readonly<Record<string, unknown>>;
+}
+
+/** `Execution` and `StateMachine`, built once and shared by the Context Objects of many states. */
+export function sharedContext(execution: ContextFacts["execution"], stateMachine: ContextFacts["stateMachine"]): SharedContext {
   const executionObject: Record<string, unknown> = {
     Id: execution.id,
     Input: execution.input,
@@ -56,13 +66,18 @@ export function contextObject(facts: ContextFacts): Record<string, unknown> {
   };
   if (execution.redriveCount !== undefined) executionObject["RedriveCount"] = execution.redriveCount;
   if (execution.redriveTime !== undefined) executionObject["RedriveTime"] = execution.redriveTime;
+  return { execution: executionObject, stateMachine: { Id: stateMachine.id, Name: stateMachine.name } };
+}
 
+/** The Context Object of one state, around the shared parts (which it holds, not copies). */
+export function stateContextObject(shared: SharedContext, facts: Pick<ContextFacts, "state" | "task" | "mapItem">): Record<string, unknown> {
+  const { state, task, mapItem } = facts;
   const stateObject: Record<string, unknown> = { Name: state.name, EnteredTime: state.enteredTime };
   if (state.retryCount !== undefined) stateObject["RetryCount"] = state.retryCount;
 
   const context: Record<string, unknown> = {
-    Execution: executionObject,
-    StateMachine: { Id: stateMachine.id, Name: stateMachine.name },
+    Execution: shared.execution,
+    StateMachine: shared.stateMachine,
     State: stateObject,
   };
   if (task !== undefined) context["Task"] = { Token: task.token };

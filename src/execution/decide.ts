@@ -9,7 +9,7 @@
  * how deeply states nest, never on how many iterations or loops an execution makes. What each
  * state type does is in states/: flow (Choice, Wait, Fail), task, compound (Parallel, Map).
  */
-import { contextObject } from "../data/context.js";
+import { sharedContext, stateContextObject, type SharedContext } from "../data/context.js";
 import { jsonByteLength } from "../data/size.js";
 import { parsePath } from "../data/path.js";
 import type { Catcher, Dataflow, MapState, ParallelState, State, TaskState, WaitState, Workflow } from "../definition/model.js";
@@ -47,7 +47,7 @@ class LiveStateData implements StateData {
   readonly input: unknown;
 
   constructor(
-    private readonly facts: Execution["facts"],
+    private readonly shared: SharedContext,
     private readonly state: State,
     private readonly active: ActiveState,
     private readonly extra: ContextExtra,
@@ -63,21 +63,14 @@ class LiveStateData implements StateData {
   }
 
   private build(): Record<string, unknown> {
-    const { facts, state, active, extra } = this;
+    const { state, active, extra } = this;
     const retries = state.type === "Task" || state.type === "Parallel" || state.type === "Map";
-    return contextObject({
-      execution: {
-        id: facts.id,
-        name: facts.name,
-        input: facts.input,
-        roleArn: facts.roleArn,
-        startTime: facts.startTime,
-        ...(facts.type === "EXPRESS" ? {} : { redriveCount: 0 }),
-      },
-      stateMachine: facts.stateMachine,
-      state: { name: active.name, enteredTime: active.enteredTime, ...(retries ? { retryCount: active.retryCount } : {}) },
-      ...(extra.token !== undefined ? { task: { token: extra.token } } : {}),
-      ...(extra.mapItem ? { mapItem: { ...extra.mapItem, source: "STATE_DATA" } } : {}),
+    // Literals with absent facts as undefined (which the Context Object leaves out): spreads of
+    // conditional objects cost an allocation each, per Map item.
+    return stateContextObject(this.shared, {
+      state: { name: active.name, enteredTime: active.enteredTime, retryCount: retries ? active.retryCount : undefined },
+      task: extra.token !== undefined ? { token: extra.token } : undefined,
+      mapItem: extra.mapItem ? { index: extra.mapItem.index, value: extra.mapItem.value, source: "STATE_DATA" } : undefined,
     });
   }
 }
@@ -128,6 +121,17 @@ export class Decision {
   /** The execution's random generator, from where the execution's state left it. */
   get cursor(): RandomCursor {
     return (this.drawing ??= randomCursor(this.execution.random));
+  }
+
+  private shared: SharedContext | undefined;
+
+  /** The Context Object's `Execution` and `StateMachine`, the same for every state of the execution. */
+  private get sharedContext(): SharedContext {
+    const facts = this.execution.facts;
+    return (this.shared ??= sharedContext(
+      { id: facts.id, name: facts.name, input: facts.input, roleArn: facts.roleArn, startTime: facts.startTime, ...(facts.type === "EXPRESS" ? {} : { redriveCount: 0 }) },
+      facts.stateMachine,
+    ));
   }
 
   /** The next random number in [0, 1), for state data (which may never draw). */
@@ -228,7 +232,7 @@ export class Decision {
   }
 
   stateData(runId: string, state: State, active: ActiveState, extra: ContextExtra = {}): StateData {
-    return new LiveStateData(this.execution.facts, state, active, extra, this.variablesOf(runId), this.draw, this.atMillis);
+    return new LiveStateData(this.sharedContext, state, active, extra, this.variablesOf(runId), this.draw, this.atMillis);
   }
 
   active(runId: string): { run: Run; active: ActiveState; state: State } {

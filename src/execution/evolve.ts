@@ -526,7 +526,7 @@ class Evolution {
             id,
             parent: run.id,
             scope: { kind: "branch", state: state.name, index },
-            variables: {},
+            variables: NO_VARIABLES,
             lastEventId: event.id,
           }, this.owned);
         });
@@ -580,7 +580,7 @@ class Evolution {
           id,
           parent: run.id,
           scope: { kind: "iteration", state: state.name, index },
-          variables: {},
+          variables: NO_VARIABLES,
           lastEventId: event.id,
         }, this.owned);
         return;
@@ -654,6 +654,7 @@ function withoutUndefined(draft: RunDraft): Run {
 /** Shared by every state that has not retried or is waiting for nothing: never changed in place. */
 const NO_RETRIES: readonly number[] = [];
 const NO_WORK: ActiveState["work"] = { kind: "none" };
+const NO_VARIABLES: Run["variables"] = {};
 
 /** The work of a running Map state. */
 type MapWork = Extract<ActiveState["work"], { kind: "map" }>;
