@@ -200,6 +200,13 @@ function judge(target, subject, baseline) {
       const growth = subject / baseline;
       return { ratio: `${growth.toFixed(2)} (t big / t small)`, target: `≤ ${target.atMost}`, met: growth <= target.atMost ? "yes" : "NO" };
     }
+    case "ceiling":
+      // The fold alone against the peer: the best ratio row `row` could reach, whatever it evaluated.
+      return {
+        ratio: formatRatio(speedup),
+        target: `row ${target.row} needs ≥ ${target.atLeast}x`,
+        met: speedup >= target.atLeast ? "within reach" : "out of reach",
+      };
     default:
       return { ratio: formatRatio(speedup), target: "(report)", met: "—" };
   }

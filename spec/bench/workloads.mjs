@@ -30,10 +30,12 @@ import { loadAslValidator, loadLocalStepFunctions } from "./peers.mjs";
  *
  * @typedef {{ kind: "faster", atLeast: number }
  *   | { kind: "floor", within: number }
+ *   | { kind: "ceiling", row: string, atLeast: number }
  *   | { kind: "scaling", atMost: number }
  *   | { kind: "none" }} Target
  *   faster: baseline/subject ≥ atLeast; floor: subject ≤ within × baseline;
- *   scaling: subject/baseline ≤ atMost; none: reported only.
+ *   scaling: subject/baseline ≤ atMost; none: reported only. ceiling: the subject is work that
+ *   row `row`'s subject must also do, so baseline/subject is the best ratio that row can reach.
  *
  * @typedef {object} Workload
  * @property {string} id the name `--only` and `--run` take
@@ -55,6 +57,15 @@ let loadedStepfold;
 async function loadStepfold() {
   loadedStepfold ??= await import("../../dist/index.js");
   return loadedStepfold;
+}
+
+/**
+ * The core's `evolve` (not public API): rows 3F and 4F time the fold of events alone, the part of
+ * `start` and `resume` that evaluates nothing, to show how fast rows 3 and 4 could ever get.
+ */
+async function loadEvolve() {
+  await loadStepfold();
+  return import("../../dist/execution/evolve.js");
 }
 
 /** The library that `loadStepfold` loaded; only engines that awaited it call this. */
@@ -336,6 +347,88 @@ export const WORKLOADS = [
             // Timed as a whole, as the peer's run is: start (which schedules every task), then one resume per task.
             run: async () => completeAll(await startTaskMap(workflow, n)),
             check: (step) => check(succeededOutput(step)),
+          };
+        },
+      },
+      peer: localStepFunctions(taskMapDefinition, taskMapRun, { Work: async (input) => doubled(input) }),
+    },
+  },
+  {
+    id: "fold-parallel",
+    number: "3F",
+    title: "the fold alone of workload 3",
+    target: { kind: "ceiling", row: "3", atLeast: 10 },
+    subject: "fold",
+    baseline: "peer",
+    engines: {
+      fold: {
+        label: "stepfold evolve",
+        async load(quick) {
+          const { parse, start } = await loadStepfold();
+          const { evolve, Ownership, settle } = await loadEvolve();
+          const workflow = parse(wideParallelFor(quick));
+          const { input, check, size } = wideParallelRun(quick);
+          const live = await start(workflow, { input, at: AT, seed: SEED, limits: NO_LIMITS });
+          check(succeededOutput(live));
+          const events = live.events;
+          return {
+            size: `${count(events.length)} events of ${size}`,
+            // What `start` does besides evaluating: fold each event, owning what it builds.
+            run: () => {
+              const owned = new Ownership();
+              let execution;
+              for (const event of events) execution = evolve(execution, event, workflow.definition, owned);
+              return settle(execution, owned);
+            },
+            check: (execution) => assert.deepEqual(execution, live.execution, "the fold must rebuild the live execution"),
+          };
+        },
+      },
+      peer: localStepFunctions(wideParallelFor, wideParallelRun),
+    },
+  },
+  {
+    id: "fold-tasks",
+    number: "4F",
+    title: "the folds alone of workload 4",
+    target: { kind: "ceiling", row: "4", atLeast: 3 },
+    subject: "fold",
+    baseline: "peer",
+    engines: {
+      fold: {
+        label: "stepfold evolve",
+        async load(quick) {
+          const { parse, resume, completeTask } = await loadStepfold();
+          const { evolve, Ownership, settle } = await loadEvolve();
+          const workflow = parse(taskMapDefinition());
+          const n = quick ? 500 : 10_000;
+          const { first, tasks } = await startTaskMap(workflow, n);
+          /** @type {any[][]} */
+          const batches = [];
+          let step = first;
+          for (const task of tasks) {
+            step = await resume(step.execution, completeTask(task.id, doubled(task.input), AT));
+            batches.push(step.events);
+          }
+          checkDoubledItems(succeededOutput(step), n);
+          const final = step.execution;
+          return {
+            size: `${count(n)} tasks`,
+            // What start and each resume do besides evaluating: fold their events. A resume owns only
+            // what it builds, since every Execution it was given or returned stays valid.
+            run: () => {
+              let owned = new Ownership();
+              let execution;
+              for (const event of first.events) execution = evolve(execution, event, workflow.definition, owned);
+              execution = settle(execution, owned);
+              for (const events of batches) {
+                owned = new Ownership();
+                for (const event of events) execution = evolve(execution, event, undefined, owned);
+                execution = settle(execution, owned);
+              }
+              return execution;
+            },
+            check: (execution) => assert.deepEqual(execution, final, "the folds must rebuild the live execution"),
           };
         },
       },
