@@ -135,11 +135,13 @@ export function progress(d: Decision, runId: string): Eventually<void> {
   const state = d.workflow.states.get(active.name) as State;
   const work = active.work;
   if (work.kind === "parallel") {
-    const outputs: unknown[] = [];
-    for (const id of work.branches) {
-      const ended = d.run(id)?.ended;
+    // From the last branch back: branches that run at once end in order, so each check but the
+    // last stops at its first look (a scan from the front made a wide Parallel quadratic).
+    const outputs: unknown[] = new Array(work.branches.length);
+    for (let i = work.branches.length - 1; i >= 0; i--) {
+      const ended = d.run(work.branches[i] as string)?.ended;
       if (!ended || !("output" in ended)) return;
-      outputs.push(ended.output);
+      outputs[i] = ended.output;
     }
     // AWS writes no ParallelStateSucceeded: the Parallel state exits with its branches' outputs.
     return compoundDone(d, runId, state as ParallelState, outputs);
