@@ -68,6 +68,19 @@ async function loadEvolve() {
   return import("../../dist/execution/evolve.js");
 }
 
+/**
+ * Folds one decision's events into `execution` as the decision did: one ownership, settled at the end.
+ * @param {any} core the evolve module
+ * @param {any} execution undefined before ExecutionStarted
+ * @param {readonly any[]} events
+ * @param {Record<string, unknown>} [definition] for ExecutionStarted
+ */
+function foldDecision({ evolve, Ownership, settle }, execution, events, definition) {
+  const owned = new Ownership();
+  for (const event of events) execution = evolve(execution, event, definition, owned);
+  return settle(execution, owned);
+}
+
 /** The library that `loadStepfold` loaded; only engines that awaited it call this. */
 function stepfold() {
   if (!loadedStepfold) throw new Error("stepfold is used before loadStepfold()");
@@ -365,7 +378,7 @@ export const WORKLOADS = [
         label: "stepfold evolve",
         async load(quick) {
           const { parse, start } = await loadStepfold();
-          const { evolve, Ownership, settle } = await loadEvolve();
+          const core = await loadEvolve();
           const workflow = parse(wideParallelFor(quick));
           const { input, check, size } = wideParallelRun(quick);
           const live = await start(workflow, { input, at: AT, seed: SEED, limits: NO_LIMITS });
@@ -374,12 +387,7 @@ export const WORKLOADS = [
           return {
             size: `${count(events.length)} events of ${size}`,
             // What `start` does besides evaluating: fold each event, owning what it builds.
-            run: () => {
-              const owned = new Ownership();
-              let execution;
-              for (const event of events) execution = evolve(execution, event, workflow.definition, owned);
-              return settle(execution, owned);
-            },
+            run: () => foldDecision(core, undefined, events, workflow.definition),
             check: (execution) => assert.deepEqual(execution, live.execution, "the fold must rebuild the live execution"),
           };
         },
@@ -399,7 +407,7 @@ export const WORKLOADS = [
         label: "stepfold evolve",
         async load(quick) {
           const { parse, resume, completeTask } = await loadStepfold();
-          const { evolve, Ownership, settle } = await loadEvolve();
+          const core = await loadEvolve();
           const workflow = parse(taskMapDefinition());
           const n = quick ? 500 : 10_000;
           const { first, tasks } = await startTaskMap(workflow, n);
@@ -417,15 +425,8 @@ export const WORKLOADS = [
             // What start and each resume do besides evaluating: fold their events. A resume owns only
             // what it builds, since every Execution it was given or returned stays valid.
             run: () => {
-              let owned = new Ownership();
-              let execution;
-              for (const event of first.events) execution = evolve(execution, event, workflow.definition, owned);
-              execution = settle(execution, owned);
-              for (const events of batches) {
-                owned = new Ownership();
-                for (const event of events) execution = evolve(execution, event, undefined, owned);
-                execution = settle(execution, owned);
-              }
+              let execution = foldDecision(core, undefined, first.events, workflow.definition);
+              for (const events of batches) execution = foldDecision(core, execution, events);
               return execution;
             },
             check: (execution) => assert.deepEqual(execution, final, "the folds must rebuild the live execution"),

@@ -203,7 +203,7 @@ class Evolution {
     const run = this.run(id);
     const owned = this.owned;
     if (owned?.has(run)) {
-      // Made in this decision: changed in place (its active state copied once, if not ours yet).
+      // Made in this decision: changed in place.
       const mine = run as RunDraft;
       recipe(mine);
       mine.lastEventId = this.event.id;
