@@ -3,7 +3,8 @@
  * MaxConcurrency, a failing iteration aborting the others, and the Distributed mode's Map Run.
  */
 import { describe, expect, it } from "vitest";
-import { completeTask, failTask, fireTimer } from "../../src/index.js";
+import { completeTask, failTask, fireTimer, HistoryMismatch, parse, recover, type Step } from "../../src/index.js";
+import { tableValues } from "../../src/execution/table.js";
 import { after, briefs, eventOf, eventsOf, expectFailed, expectSucceeded, exitOutput, given, located, onlyTask, pending, types, when, whenAll } from "../support/given.js";
 
 const INVOKE = "arn:aws:states:::lambda:invoke";
@@ -216,6 +217,87 @@ describe("Map", () => {
     expect(briefs(step)).toEqual(["MapStateStarted", "MapIterationStarted #0", "FailStateEntered Boom", "MapIterationFailed #0 E", "MapStateFailed E", "ExecutionFailed E"]);
     expect(eventOf(step, "MapIterationStarted").iteration).toBe("7.0");
     expectFailed(step, "E", "c");
+  });
+});
+
+describe("Map: where iteration results are kept", () => {
+  const held = (fields: Record<string, unknown> = {}) =>
+    map({ End: undefined, Next: "Hold", ...fields }, { Hold: { Type: "Wait", Seconds: 60, End: true } });
+  const runs = (step: Step) => tableValues(step.execution.runs);
+  const runIds = (step: Step) => runs(step).map((run) => run.id).sort();
+
+  it("keeps a finished iteration's result on its run until the Map succeeds, then drops every iteration run", async () => {
+    const started = await given(held(), { input: [1, 2] });
+    let step = await when(started, completeTask("7:task", "A", after(1)));
+    expect(runIds(step)).toEqual(["", "3.0", "3.1"]);
+    expect(runs(step).find((run) => run.id === "3.0")).toEqual({
+      id: "3.0",
+      parent: "",
+      scope: { kind: "iteration", state: "M", index: 0 },
+      variables: {},
+      lastEventId: 13,
+      ended: { output: "A" },
+      collected: true,
+    });
+    step = await when(step, completeTask("10:task", "B", after(2)));
+    expect(exitOutput(step, "M")).toEqual(["A", "B"]);
+    expect(runIds(step)).toEqual([""]);
+  });
+
+  it("drops the results of finished iterations when the Map fails and is caught", async () => {
+    const started = await given(held({ Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "Hold" }] }), { input: [1, 2, 3] });
+    expect(taskIds(started)).toEqual(["8:task", "11:task", "14:task"]);
+    const step = await whenAll(started, completeTask("8:task", "A", after(1)), failTask("11:task", "Boom", "bad", after(2)));
+    expect(briefs(step)).toEqual(["TaskFailed 11:task Boom", "MapIterationFailed #1 Boom", "TaskStateAborted", "MapIterationAborted #2", "MapStateFailed Boom", "MapStateExited M", "WaitStateEntered Hold"]);
+    expect(runIds(step)).toEqual([""]);
+  });
+
+  it("drops the results of the attempt before when the Map is retried", async () => {
+    const started = await given(held({ Retry: [{ ErrorEquals: ["Boom"], MaxAttempts: 1 }] }), { input: [1, 2] });
+    let step = await whenAll(started, completeTask("7:task", "A", after(1)), failTask("10:task", "Boom", "bad", after(2)));
+    expect(briefs(step)).toEqual(["TaskFailed 10:task Boom", "MapIterationFailed #1 Boom"]);
+    step = await when(step, fireTimer(eventOf(step, "MapIterationFailed").retry?.timer.id ?? ""));
+    expect(briefs(step).slice(0, 3)).toEqual(["MapStateStarted", "MapIterationStarted #0", "MapIterationStarted #1"]);
+    const restarted = eventOf(step, "MapStateStarted").id;
+    expect(runIds(step)).toEqual(["", `${restarted}.0`, `${restarted}.1`]);
+  });
+
+  it("keeps a tolerated failure's error as its iteration's result (Distributed Map)", async () => {
+    const tolerant = {
+      StartAt: "M",
+      States: {
+        M: {
+          Type: "Map",
+          End: true,
+          ToleratedFailureCount: 1,
+          ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, ...taskProcessor },
+        },
+      },
+    };
+    const started = await given(tolerant, { input: [1, 2] });
+    const [first, second] = taskIds(started);
+    let step = await when(started, failTask(first ?? "", "Boom", "bad", after(1)));
+    expect(briefs(step)).toEqual(["TaskFailed 8:task Boom", "MapIterationFailed #0 Boom"]);
+    expect(runs(step).find((run) => run.id === "3.0")).toMatchObject({ ended: { output: { Error: "Boom", Cause: "bad" } }, collected: true });
+    step = await when(step, completeTask(second ?? "", "B", after(2)));
+    expectSucceeded(step, [{ Error: "Boom", Cause: "bad" }, "B"]);
+  });
+
+  it("rejects a log that reports an iteration's success twice, naming the second report", async () => {
+    const definition = held();
+    const started = await given(definition, { input: [1, 2] });
+    const step = await when(started, completeTask("7:task", "A", after(1)));
+    const log = [...started.events, ...step.events];
+    const report = eventOf(step, "MapIterationSucceeded");
+    const again = { ...report, id: report.id + 1, previousEventId: report.id };
+    let error: unknown;
+    try {
+      recover(parse(definition), [...log, again]);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(HistoryMismatch);
+    expect(error).toMatchObject({ eventId: report.id + 1, reason: "iteration 0 is not running" });
   });
 });
 

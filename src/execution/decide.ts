@@ -215,6 +215,12 @@ export class Decision {
     return tableGet(this.execution.runs, id);
   }
 
+  /** A Map iteration's run while it still runs (not once its Map has taken its result). */
+  runningIteration(id: string): Run | undefined {
+    const run = this.run(id);
+    return run && !run.collected ? run : undefined;
+  }
+
   /**
    * Variables visible in a run: its own over those of the runs around it. A Distributed Map's
    * iterations are child executions and see no outer variables.
@@ -348,7 +354,7 @@ export class Decision {
     this.emit(runId, { type: "MapIterationFailed", ...details, ...(retry ? { retry } : {}) });
     for (let i = 0; i < work.nextIndex; i++) {
       const sibling = iterationRunId(work.startedEventId, i);
-      if (!this.run(sibling)) continue;
+      if (!this.runningIteration(sibling)) continue;
       this.abortRun(sibling);
       this.emit(runId, { type: "MapIterationAborted", mapIterationAbortedEventDetails: { name: map.name, index: i }, iteration: sibling });
     }
@@ -369,7 +375,7 @@ export class Decision {
     if (work.kind === "map" && state) {
       for (let i = 0; i < work.nextIndex; i++) {
         const child = iterationRunId(work.startedEventId, i);
-        if (!this.run(child)) continue;
+        if (!this.runningIteration(child)) continue;
         this.abortRun(child);
         this.emit(runId, { type: "MapIterationAborted", mapIterationAbortedEventDetails: { name: active.name, index: i }, iteration: child });
       }

@@ -224,6 +224,7 @@ class Evolution {
       state: run.state,
       ended: run.ended,
       next: run.next,
+      collected: run.collected,
     };
     recipe(draft);
     const next = withoutUndefined(draft);
@@ -307,10 +308,35 @@ class Evolution {
     this.runs = tableDelete(this.runs, id, this.owned);
   }
 
+  /** Removes the runs of a Map's iterations: running ones with all they wait for, and collected results. */
+  private dropIterations(work: MapWork): void {
+    for (let i = 0; i < work.nextIndex; i++) this.removeRunTree(iterationRunId(work.startedEventId, i));
+  }
+
+  /**
+   * Keeps an iteration's result on its run, which the Map collects when it succeeds: in place when
+   * this decision made the run, else as a new run holding only the result.
+   */
+  private collect(iteration: Run, output: unknown): void {
+    if (this.owned?.has(iteration) && tableGet(this.runs, iteration.id) === iteration) {
+      const mine = iteration as RunDraft;
+      const ended = mine.ended;
+      if (!ended || !("output" in ended) || ended.output !== output) mine.ended = { output };
+      mine.variables = NO_VARIABLES;
+      mine.collected = true;
+      return;
+    }
+    const collected: Run = { id: iteration.id, parent: iteration.parent, scope: iteration.scope, variables: NO_VARIABLES, lastEventId: iteration.lastEventId, ended: { output }, collected: true };
+    this.owned?.add(collected);
+    this.runs = tableSet(this.runs, iteration.id, collected, this.owned);
+  }
+
   /** A failure that may lead to a retry: the state waits for the retry timer. */
   private failed(retry: RetryDecision | undefined): void {
     const run = this.run();
     const state = this.activeState();
+    // A Map's attempt is over: its collected results (and any iteration left) go with it.
+    if (state.work.kind === "map") this.dropIterations(state.work);
     this.updateRun(run.id, (draft) => {
       draft.state = retry
         ? { ...countRetry(draft.state as ActiveState, retry), work: { kind: "retry", timerId: retry.timer.id } }
@@ -544,6 +570,8 @@ class Evolution {
       case "MapStateStarted": {
         const state = this.activeState();
         this.clearWaiting(state);
+        // A retried Map starts over: the runs of the attempt before go.
+        if (state.work.kind === "map") this.dropIterations(state.work);
         if (event.items.length !== event.mapStateStartedEventDetails.length) this.fail("its length does not match its items");
         this.updateRun(this.run().id, (draft) => {
           this.ownState(draft).work = {
@@ -553,7 +581,6 @@ class Evolution {
             maxConcurrency: event.maxConcurrency,
             nextIndex: 0,
             running: 0,
-            results: emptyTable(),
             startedEventId: event.id,
             failures: 0,
             ...(event.tolerance ? { tolerance: event.tolerance } : {}),
@@ -598,17 +625,21 @@ class Evolution {
             ? event.mapIterationFailedEventDetails.index
             : event.mapIterationAbortedEventDetails.index;
         const id = iterationRunId(work.startedEventId, index);
-        if (!tableGet(this.runs, id)) this.fail(`iteration ${index} is not running`);
-        this.removeRunTree(id);
+        const iteration = tableGet(this.runs, id);
+        if (!iteration || iteration.collected) this.fail(`iteration ${index} is not running`);
         const output = event.type === "MapIterationSucceeded" ? event.output : event.type === "MapIterationFailed" ? event.output : undefined;
-        const results = output !== undefined ? tableSet(work.results, String(index), output, this.owned) : work.results;
+        if (event.type === "MapIterationSucceeded") {
+          if (iteration.state || iteration.next !== undefined) this.fail(`iteration ${index} has not ended`);
+        } else {
+          this.removeRunTree(id);
+        }
+        if (output !== undefined) this.collect(iteration, output);
         const retry = event.type === "MapIterationFailed" ? event.retry : undefined;
         const tolerated = event.type === "MapIterationFailed" && event.output !== undefined;
         this.updateRun(run.id, (draft) => {
           if (retry) draft.state = countRetry(draft.state as ActiveState, retry);
           const map = this.ownMapWork(this.ownState(draft), work);
           map.running -= 1;
-          map.results = results;
           if (tolerated) map.failures += 1;
           if (retry) map.retryTimer = retry.timer.id;
         });
@@ -619,8 +650,13 @@ class Evolution {
         const state = this.activeState();
         const work = state.work;
         if (work.kind !== "map") this.fail(`state '${state.name}' is not running iterations`);
-        if (work.results.size !== work.items.length) this.fail(`only ${work.results.size} of ${work.items.length} iterations have succeeded`);
-        const outputs = work.items.map((_, i) => tableGet(work.results, String(i)));
+        const finished = work.nextIndex - work.running;
+        if (finished !== work.items.length) this.fail(`only ${finished} of ${work.items.length} iterations have succeeded`);
+        const outputs = work.items.map((_, i) => {
+          const ended = tableGet(this.runs, iterationRunId(work.startedEventId, i))?.ended;
+          return ended && "output" in ended ? ended.output : this.fail(`iteration ${i} has no result`);
+        });
+        this.dropIterations(work);
         this.updateRun(this.run().id, (draft) => {
           this.ownState(draft).work = { kind: "done", result: outputs };
         });
@@ -648,6 +684,7 @@ function withoutUndefined(draft: RunDraft): Run {
   if (draft.state !== undefined) run.state = draft.state;
   if (draft.ended !== undefined) run.ended = draft.ended;
   if (draft.next !== undefined) run.next = draft.next;
+  if (draft.collected) run.collected = true;
   return run;
 }
 

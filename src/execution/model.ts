@@ -71,6 +71,12 @@ export interface Run {
   readonly ended?: { readonly output: unknown } | { readonly error?: string; readonly cause?: string };
   /** The state the run goes to next, between an Exited event and the next Entered one. */
   readonly next?: string;
+  /**
+   * Set on a Map iteration once its Map has taken its result (MapIterationSucceeded, or a tolerated
+   * MapIterationFailed): the run then only holds that result, in `ended`, until the Map collects
+   * every result when it succeeds. Keeping results on their runs spares a table write per iteration.
+   */
+  readonly collected?: true;
 }
 
 /** A state of a run, from its Entered event until it exits. */
@@ -112,8 +118,6 @@ export type Work =
       readonly nextIndex: number;
       /** Iterations running now. */
       readonly running: number;
-      /** Iteration outputs by index (as strings). */
-      readonly results: Table<unknown>;
       /** The event that started this attempt of the Map; iteration run ids derive from it. */
       readonly startedEventId: number;
       /** Distributed Map: the failed items it may tolerate, and how many have failed. */

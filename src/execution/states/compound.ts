@@ -187,7 +187,7 @@ async function iterationInputFailed(d: Decision, runId: string, map: MapState, i
   const work = active.work as Extract<ActiveState["work"], { kind: "map" }>;
   for (let i = 0; i < index; i++) {
     const child = iterationRunId(work.startedEventId, i);
-    if (!d.run(child)) continue;
+    if (!d.runningIteration(child)) continue;
     d.abortRun(child);
     d.emit(runId, { type: "MapIterationAborted", mapIterationAbortedEventDetails: { name: map.name, index: i }, iteration: child });
   }
