@@ -1,6 +1,6 @@
 /**
  * A persistent table keyed by string, as plain JSON: a two-level hash trie (32 x 32 buckets) whose
- * leaves are short lists of [key, value] pairs. Setting or deleting a key copies one bucket path
+ * leaves are short flat lists of keys and values (key, value, key, value: no object per entry). Setting or deleting a key copies one bucket path
  * (at most 64 slots plus one small leaf) instead of the whole table, so an execution with 10,000
  * running Map iterations or pending tasks is updated per command in near-constant time while old
  * Executions stay valid. Keys are data only: `__proto__` is a key like any other.
@@ -9,8 +9,8 @@
  * objects that decision made itself, which no one else can see yet, so they need no copy.
  */
 
-/** A leaf: the entries whose keys hash to it, in insertion order. */
-type Leaf<T> = readonly (readonly [string, T])[];
+/** A leaf: the entries whose keys hash to it, in insertion order, each as a key then its value. */
+type Leaf<T> = readonly (string | T)[];
 
 /** The table: `size` and up to 32 top buckets of up to 32 leaves each (absent ones are null). */
 export interface Table<T> {
@@ -32,8 +32,9 @@ function leafOf<T>(table: Table<T>, h: number): Leaf<T> | null | undefined {
   return table.buckets[h & 31]?.[(h >>> 5) & 31];
 }
 
+/** The position of `key` in a leaf (its value is at the next one), or -1. */
 function indexIn<T>(leaf: Leaf<T>, key: string): number {
-  for (let i = 0; i < leaf.length; i++) if ((leaf[i] as readonly [string, T])[0] === key) return i;
+  for (let i = 0; i < leaf.length; i += 2) if (leaf[i] === key) return i;
   return -1;
 }
 
@@ -42,7 +43,7 @@ export function tableGet<T>(table: Table<T>, key: string): T | undefined {
   const leaf = leafOf(table, hash(key));
   if (!leaf) return undefined;
   const i = indexIn(leaf, key);
-  return i < 0 ? undefined : (leaf[i] as readonly [string, T])[1];
+  return i < 0 ? undefined : (leaf[i + 1] as T);
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -61,7 +62,7 @@ function ownedLeaf<T>(
   table: Table<T>,
   h: number,
   owned: Owned,
-): { table: Mutable<Table<T>>; bucket: (Leaf<T> | null)[]; low: number; leaf: [string, T][] } {
+): { table: Mutable<Table<T>>; bucket: (Leaf<T> | null)[]; low: number; leaf: (string | T)[] } {
   let mine = table as Mutable<Table<T>>;
   if (!owned.has(mine)) {
     mine = { size: table.size, buckets: table.buckets.slice() };
@@ -77,9 +78,9 @@ function ownedLeaf<T>(
     while (buckets.length < top) buckets.push(null);
     buckets[top] = bucket;
   }
-  let leaf = bucket[low] as [string, T][] | null | undefined;
+  let leaf = bucket[low] as (string | T)[] | null | undefined;
   if (!leaf || !owned.has(leaf)) {
-    leaf = leaf ? (leaf.slice() as [string, T][]) : [];
+    leaf = leaf ? leaf.slice() : [];
     owned.add(leaf);
     while (bucket.length < low) bucket.push(null);
     bucket[low] = leaf;
@@ -108,18 +109,18 @@ export function tableSet<T>(table: Table<T>, key: string, value: T, owned?: Owne
     const { table: mine, leaf } = ownedLeaf(table, h, owned);
     const i = indexIn(leaf, key);
     if (i < 0) {
-      leaf.push([key, value]);
+      leaf.push(key, value);
       mine.size += 1;
     } else {
-      leaf[i] = [key, value];
+      leaf[i + 1] = value;
     }
     return mine;
   }
   const leaf = leafOf(table, h) ?? [];
   const i = indexIn(leaf, key);
   const newLeaf = leaf.slice();
-  if (i < 0) newLeaf.push([key, value]);
-  else newLeaf[i] = [key, value];
+  if (i < 0) newLeaf.push(key, value);
+  else newLeaf[i + 1] = value;
   return withLeaf(table, h, newLeaf, i < 0 ? table.size + 1 : table.size);
 }
 
@@ -131,12 +132,13 @@ export function tableDelete<T>(table: Table<T>, key: string, owned?: Owned): Tab
   if (!leaf || i < 0) return table;
   if (owned) {
     const mine = ownedLeaf(table, h, owned);
-    mine.leaf.splice(i, 1);
+    mine.leaf.splice(i, 2);
     if (mine.leaf.length === 0) mine.bucket[mine.low] = null;
     mine.table.size -= 1;
     return mine.table;
   }
-  const newLeaf = leaf.filter((_, j) => j !== i);
+  const newLeaf = leaf.slice();
+  newLeaf.splice(i, 2);
   return withLeaf(table, h, newLeaf.length > 0 ? newLeaf : null, table.size - 1);
 }
 
@@ -147,7 +149,7 @@ export function tableValues<T>(table: Table<T>): T[] {
     if (!bucket) continue;
     for (const leaf of bucket) {
       if (!leaf) continue;
-      for (const entry of leaf) values.push(entry[1]);
+      for (let i = 1; i < leaf.length; i += 2) values.push(leaf[i] as T);
     }
   }
   return values;

@@ -1,0 +1,83 @@
+/**
+ * The persistent table behind an execution's runs, tasks and timers: it answers as a Map would,
+ * never changes a table it was given (unless the caller owns it), and keeps keys as plain data.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Ownership } from "../../src/execution/evolve.js";
+import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Table } from "../../src/execution/table.js";
+
+type Op = { readonly kind: "set"; readonly key: string; readonly value: number } | { readonly kind: "delete"; readonly key: string };
+
+// Few keys, so sets and deletes meet; many keys, so leaves hold several entries and buckets fill.
+const key = fc.oneof(fc.constantFrom("", "__proto__", "constructor", "toString", "0", "3.0"), fc.integer({ min: 0, max: 3000 }).map((n) => `3.${n}`));
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant("set" as const), key, value: fc.integer() }),
+  fc.record({ kind: fc.constant("delete" as const), key }),
+);
+
+function apply(table: Table<number>, model: Map<string, number>, step: Op, owned?: Ownership): Table<number> {
+  if (step.kind === "set") {
+    model.set(step.key, step.value);
+    return tableSet(table, step.key, step.value, owned);
+  }
+  model.delete(step.key);
+  return tableDelete(table, step.key, owned);
+}
+
+function expectSame(table: Table<number>, model: Map<string, number>, keys: readonly string[]): void {
+  expect(table.size).toBe(model.size);
+  for (const k of keys) expect(tableGet(table, k)).toBe(model.get(k));
+  expect(tableValues(table).sort((a, b) => a - b)).toEqual([...model.values()].sort((a, b) => a - b));
+}
+
+describe("table", () => {
+  it("answers as a Map does, after any sets and deletes", () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        const model = new Map<string, number>();
+        let table = emptyTable<number>();
+        for (const step of ops) table = apply(table, model, step);
+        expectSame(table, model, ops.map((o) => o.key));
+      }),
+    );
+  });
+
+  it("leaves every earlier table as it was, unless the caller owns it", () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), fc.array(op, { maxLength: 50 }), (before, after) => {
+        const model = new Map<string, number>();
+        let table = emptyTable<number>();
+        for (const step of before) table = apply(table, model, step);
+        const frozen = JSON.stringify(table);
+        const kept = new Map(model);
+        // One decision's worth of changes, owned (in place where it made the objects) and not.
+        let owned = table;
+        const ownership = new Ownership();
+        let copied = table;
+        const ownedModel = new Map(model);
+        for (const step of after) {
+          owned = apply(owned, ownedModel, step, ownership);
+          copied = apply(copied, model, step);
+        }
+        expect(JSON.stringify(table)).toBe(frozen);
+        const keys = [...before, ...after].map((o) => o.key);
+        expectSame(table, kept, keys);
+        expectSame(owned, ownedModel, keys);
+        expectSame(copied, model, keys);
+      }),
+    );
+  });
+
+  it("survives a JSON round trip", () => {
+    let table = emptyTable<{ n: number }>();
+    for (let i = 0; i < 2000; i++) table = tableSet(table, `3.${i}`, { n: i });
+    table = tableSet(table, "__proto__", { n: -1 });
+    const copy = JSON.parse(JSON.stringify(table)) as Table<{ n: number }>;
+    expect(tableGet(copy, "3.1234")).toEqual({ n: 1234 });
+    expect(tableGet(copy, "__proto__")).toEqual({ n: -1 });
+    expect(tableGet(copy, "constructor")).toBeUndefined();
+    expect(copy.size).toBe(2001);
+    expect(({} as Record<string, unknown>)["n"]).toBeUndefined();
+  });
+});
