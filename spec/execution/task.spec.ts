@@ -16,6 +16,17 @@ const ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:act";
 const FIRST_TOKEN = "23dc96d2-137e-425c-9611-6ab06ccab086";
 
 describe("a request-response service integration", () => {
+  it("lists the pending task once, as a plain property of the Step (in JSON and in spreads too)", async () => {
+    const step = await given(task(INVOKE), { input: { x: 1 } });
+    if (step.status !== "continue") throw new Error("the task must wait for the host");
+    const listed = [{ kind: "task", id: "3:task", state: "T", resource: INVOKE, input: { x: 1 } }];
+    expect(Object.keys(step)).toEqual(["status", "execution", "events", "pending"]);
+    expect(step.pending).toEqual(listed);
+    expect(step.pending).toBe(step.pending);
+    expect({ ...step }.pending).toBe(step.pending);
+    expect(JSON.parse(JSON.stringify(step)).pending).toEqual(listed);
+  });
+
   it("schedules and starts the task, then waits for the host", async () => {
     const step = await given(task(INVOKE), { input: { x: 1 } });
     expect(briefs(step)).toEqual(["ExecutionStarted", "TaskStateEntered T", "TaskScheduled 3:task", "TaskStarted 3:task"]);

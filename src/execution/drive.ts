@@ -291,21 +291,29 @@ function overOrThrow(decision: Decision, error: unknown): Step {
   return stepOf(decision.settled(), decision.events);
 }
 
+/**
+ * A continuing Step's `pending`: listed on first read, then kept as a plain property. One getter
+ * serves every Step (a getter written in an object literal costs a closure and a slow object per Step).
+ */
+const LAZY_PENDING: PropertyDescriptor = {
+  get(this: { readonly execution: Execution }): readonly Pending[] {
+    const pending = pendingOf(this.execution);
+    Object.defineProperty(this, "pending", { value: pending, enumerable: true });
+    return pending;
+  },
+  enumerable: true,
+  configurable: true,
+};
+
 /** The Step that describes an execution, with `events` as given. */
 export function stepOf(execution: Execution, events: readonly HistoryEvent[]): Step {
   const outcome = execution.outcome ?? {};
   switch (execution.status) {
     case "RUNNING": {
-      let pending: readonly Pending[] | undefined;
-      // Materialized on first read: a host that follows new events need not pay for the whole list.
-      return {
-        status: "continue",
-        execution,
-        events,
-        get pending() {
-          return (pending ??= pendingOf(execution));
-        },
-      };
+      // `pending` is listed on first read: a host that follows new events need not pay for the whole list.
+      const step = { status: "continue", execution, events };
+      Object.defineProperty(step, "pending", LAZY_PENDING);
+      return step as Step;
     }
     case "SUCCEEDED":
       return { status: "succeeded", execution, events, output: "output" in outcome ? outcome.output : null };
