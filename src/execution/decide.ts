@@ -97,7 +97,7 @@ function isEmpty(object: object): boolean {
 export class Decision {
   readonly events: HistoryEvent[] = [];
   /** What this decision made itself and no one else has seen: evolve may update it in place. */
-  private readonly owned = new Ownership();
+  private readonly owned: Ownership;
   /** Made on the first draw: most decisions draw nothing. */
   private drawing: RandomCursor | undefined;
   readonly queue: Action[] = [];
@@ -112,7 +112,10 @@ export class Decision {
     readonly workflow: Workflow,
     public execution: Execution,
     at: string,
+    /** Whether the execution was made by this decision (`start`): then it owns everything in it. */
+    fresh = false,
   ) {
+    this.owned = new Ownership(fresh);
     this.at = at;
     this.atMillis = Date.parse(at);
     this.distributed = hasDistributedMap(workflow);

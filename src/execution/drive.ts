@@ -166,7 +166,7 @@ export async function startExecution(workflow: Workflow, options: StartOptions):
     random: cursor.state(),
   };
   const execution = evolve(undefined, started, workflow.definition);
-  const decision = new Decision(workflow, execution, at);
+  const decision = new Decision(workflow, execution, at, true);
   decision.events.push(started);
   return run(decision, async () => {
     decision.enqueueEnter(ROOT_RUN, workflow.root.startAt, input);
@@ -363,7 +363,7 @@ export function recoverExecution(workflow: Workflow, events: readonly HistoryEve
   const fingerprint = fingerprintOf(workflow);
   let execution: Execution | undefined;
   // The fold owns everything it builds, so evolve updates it in place instead of copying per event.
-  const owned = new Ownership();
+  const owned = new Ownership(true);
   for (const [index, event] of events.entries()) {
     const id = event !== null && typeof event === "object" && typeof event.id === "number" ? event.id : index + 1;
     try {

@@ -16,6 +16,13 @@ import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Owned, t
  * and the runs so changed whose removed fields are still there as `undefined` until `settle`.
  */
 export class Ownership implements Owned {
+  /**
+   * With `everything`, the decision owns every object it meets: true of `start` and `recover`,
+   * which build their execution from nothing, so nothing in it is shared with an earlier one
+   * (evolve keeps event payloads and shared constants but never changes them in place).
+   */
+  constructor(private readonly everything = false) {}
+
   // Most decisions (one resume) own a few dozen objects: a short list scanned by identity costs less
   // than a Set's hash table, which is built (and grown) only once the list is full.
   private readonly few: object[] = [];
@@ -26,6 +33,7 @@ export class Ownership implements Owned {
   evolution: Evolution | undefined;
 
   has(value: object): boolean {
+    if (this.everything) return true;
     if (this.many) return this.many.has(value);
     const few = this.few;
     for (let i = 0; i < few.length; i++) if (few[i] === value) return true;
@@ -33,6 +41,7 @@ export class Ownership implements Owned {
   }
 
   add(value: object): void {
+    if (this.everything) return;
     if (this.many) this.many.add(value);
     else if (this.few.length < FEW_OWNED) this.few.push(value);
     else this.many = new Set(this.few).add(value);
