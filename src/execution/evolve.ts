@@ -437,7 +437,8 @@ class Evolution {
         if (run.next !== undefined && run.next !== name) this.fail(`run '${run.id}' goes to '${run.next}', not '${name}'`);
         const timer = event.timer;
         this.updateRun(run.id, (draft) => {
-          draft.next = undefined;
+          // No `next` key where there was none: a run with a key set to undefined is rebuilt by settle.
+          if (draft.next !== undefined) draft.next = undefined;
           draft.state = {
             name,
             enteredEventId: event.id,
