@@ -160,7 +160,7 @@ export class Decision {
   /** Writes an event: id, previous id, time and random state are filled in; the execution evolves. */
   emit(runId: string, partial: NewEvent, previousEventId?: number): HistoryEvent {
     const { execution } = this;
-    if (!ENDS.has(partial.type) && this.nextEventId >= execution.limits.historyEvents) {
+    if (this.nextEventId >= execution.limits.historyEvents && !ENDS.has(partial.type)) {
       this.emit(ROOT_RUN, {
         type: "ExecutionFailed",
         executionFailedEventDetails: {
@@ -405,7 +405,7 @@ export class Decision {
   exited(runId: string, state: State, shaped: Shaped, next: string | undefined): StateOutcome {
     if (state.type === "Fail") throw new Error("a Fail state does not exit");
     const details: { name: string; output: unknown; assignedVariables?: Readonly<Record<string, unknown>> } = { name: state.name, output: shaped.output };
-    if (shaped.assigned && Object.keys(shaped.assigned).length > 0) details.assignedVariables = shaped.assigned;
+    if (shaped.assigned && !isEmpty(shaped.assigned)) details.assignedVariables = shaped.assigned;
     const event: { -readonly [K in keyof StateExitedEvent]?: StateExitedEvent[K] } = { type: `${state.type}StateExited`, stateExitedEventDetails: details };
     if (next !== undefined) event.next = next;
     this.emit(runId, event as NewEvent);
