@@ -262,27 +262,6 @@ describe("Map: where iteration results are kept", () => {
     expect(runIds(step)).toEqual(["", `${restarted}.0`, `${restarted}.1`]);
   });
 
-  it("keeps a tolerated failure's error as its iteration's result (Distributed Map)", async () => {
-    const tolerant = {
-      StartAt: "M",
-      States: {
-        M: {
-          Type: "Map",
-          End: true,
-          ToleratedFailureCount: 1,
-          ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, ...taskProcessor },
-        },
-      },
-    };
-    const started = await given(tolerant, { input: [1, 2] });
-    const [first, second] = taskIds(started);
-    let step = await when(started, failTask(first ?? "", "Boom", "bad", after(1)));
-    expect(briefs(step)).toEqual(["TaskFailed 8:task Boom", "MapIterationFailed #0 Boom"]);
-    expect(runs(step).find((run) => run.id === "3.0")).toMatchObject({ ended: { output: { Error: "Boom", Cause: "bad" } }, collected: true });
-    step = await when(step, completeTask(second ?? "", "B", after(2)));
-    expectSucceeded(step, [{ Error: "Boom", Cause: "bad" }, "B"]);
-  });
-
   it("rejects a log that reports an iteration's success twice, naming the second report", async () => {
     const definition = held();
     const started = await given(definition, { input: [1, 2] });
@@ -324,6 +303,16 @@ describe("Distributed Map", () => {
     expect(briefs(step)).toEqual(["TaskSucceeded 7:task", "TaskStateExited Work", "MapIterationSucceeded #0", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited M", "ExecutionSucceeded"]);
     expect(step.events.map((e) => e.child === true)).toEqual([true, true, true, false, false, false, false]);
     expectSucceeded(step, ["r"]);
+  });
+
+  it("keeps a tolerated failure's error as its iteration's result", async () => {
+    const tolerant = { ...distributed, States: { M: { ...distributed.States.M, ToleratedFailureCount: 1 } } };
+    const started = await given(tolerant, { input: [1, 2] });
+    let step = await when(started, failTask("8:task", "Boom", "bad", after(1)));
+    expect(briefs(step)).toEqual(["TaskFailed 8:task Boom", "MapIterationFailed #0 Boom"]);
+    expect(tableValues(step.execution.runs).find((run) => run.id === "3.0")).toMatchObject({ ended: { output: { Error: "Boom", Cause: "bad" } }, collected: true });
+    step = await when(step, completeTask("11:task", "B", after(2)));
+    expectSucceeded(step, [{ Error: "Boom", Cause: "bad" }, "B"]);
   });
 
   it("fails the Map Run when an item fails (no failures are tolerated by default)", async () => {
