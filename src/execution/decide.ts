@@ -34,6 +34,29 @@ type Action =
 
 const ENDS = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"]);
 
+// Event types as literals, not built with a template: literal strings are interned, so every
+// comparison with them (evolve's switch, the sets here) is a pointer comparison, not a scan.
+const ENTERED_TYPE = {
+  Pass: "PassStateEntered",
+  Task: "TaskStateEntered",
+  Choice: "ChoiceStateEntered",
+  Wait: "WaitStateEntered",
+  Succeed: "SucceedStateEntered",
+  Fail: "FailStateEntered",
+  Parallel: "ParallelStateEntered",
+  Map: "MapStateEntered",
+} as const satisfies Record<State["type"], StateEnteredEvent["type"]>;
+const EXITED_TYPE = {
+  Pass: "PassStateExited",
+  Task: "TaskStateExited",
+  Choice: "ChoiceStateExited",
+  Wait: "WaitStateExited",
+  Succeed: "SucceedStateExited",
+  Parallel: "ParallelStateExited",
+  Map: "MapStateExited",
+} as const satisfies Record<Exclude<State["type"], "Fail">, StateExitedEvent["type"]>;
+const ABORTED_TYPE = { Task: "TaskStateAborted", Parallel: "ParallelStateAborted", Map: "MapStateAborted" } as const;
+
 
 /** What a state's context object shows beyond the execution and the state: a task token, a Map item. */
 interface ContextExtra {
@@ -385,7 +408,7 @@ export class Decision {
     }
     // AWS records no Aborted event for a Wait state that is stopped (nor for Pass, Choice, ...).
     if (state?.type === "Task" || state?.type === "Parallel" || state?.type === "Map") {
-      this.emit(runId, { type: `${state.type}StateAborted` });
+      this.emit(runId, { type: ABORTED_TYPE[state.type] });
     }
   }
 
@@ -393,7 +416,7 @@ export class Decision {
 
   entered(runId: string, state: State, input: unknown, timer?: TimerStart): ActiveState {
     const event: { -readonly [K in keyof StateEnteredEvent]?: StateEnteredEvent[K] } = {
-      type: `${state.type}StateEntered`,
+      type: ENTERED_TYPE[state.type],
       stateEnteredEventDetails: { name: state.name, input },
     };
     if (timer) event.timer = timer;
@@ -406,7 +429,7 @@ export class Decision {
     if (state.type === "Fail") throw new Error("a Fail state does not exit");
     const details: { name: string; output: unknown; assignedVariables?: Readonly<Record<string, unknown>> } = { name: state.name, output: shaped.output };
     if (shaped.assigned && !isEmpty(shaped.assigned)) details.assignedVariables = shaped.assigned;
-    const event: { -readonly [K in keyof StateExitedEvent]?: StateExitedEvent[K] } = { type: `${state.type}StateExited`, stateExitedEventDetails: details };
+    const event: { -readonly [K in keyof StateExitedEvent]?: StateExitedEvent[K] } = { type: EXITED_TYPE[state.type], stateExitedEventDetails: details };
     if (next !== undefined) event.next = next;
     this.emit(runId, event as NewEvent);
     return next !== undefined ? { kind: "next", name: next, input: shaped.output } : { kind: "end", output: shaped.output };
