@@ -11,9 +11,21 @@ import type { TaskFamily } from "../events.js";
 import type { ActiveState, TaskWork } from "../model.js";
 import { BLOCKED, credentialsOf, errorFields, fail, isoAfter, regionOf, type StateOutcome } from "../outcome.js";
 
+/** A Task state's Resource, read and its region found once per state (the text is fixed). */
+const resources = new WeakMap<TaskState, { readonly resource: ReturnType<typeof readTaskResource>; readonly region: string }>();
+
+function resourceOf(state: TaskState): { readonly resource: ReturnType<typeof readTaskResource>; readonly region: string } {
+  let read = resources.get(state);
+  if (!read) {
+    read = { resource: readTaskResource(state.resource), region: regionOf(state.resource) };
+    resources.set(state, read);
+  }
+  return read;
+}
+
 /** Evaluates the task's input and hands it to the host (first attempt and retries). */
 export async function attemptTask(d: Decision, runId: string, state: TaskState, active: ActiveState): Promise<StateOutcome> {
-  const resource = readTaskResource(state.resource);
+  const { resource, region: resourceRegion } = resourceOf(state);
   const kind = resource.ok ? resource.value.kind : "integration";
   const needsToken = state.pattern === "callback" || kind === "activity";
   const token = needsToken ? uuidV4(d.cursor.next) : undefined;
@@ -38,7 +50,7 @@ export async function attemptTask(d: Decision, runId: string, state: TaskState, 
   const taskId = `${d.nextEventId}:task`;
   const timeoutSeconds = timeout?.ok ? (timeout.value as number) : undefined;
   const heartbeatSeconds = heartbeat?.ok ? (heartbeat.value as number) : undefined;
-  const region = regionOf(state.resource) || regionOf(d.execution.facts.stateMachine.id) || "us-east-1";
+  const region = resourceRegion || regionOf(d.execution.facts.stateMachine.id) || "us-east-1";
   const scope = runId; // the run the events belong to
   if (family === "Task") {
     const resourceType = resource.ok ? resource.value.resourceType : "unknown";
