@@ -310,11 +310,14 @@ class Evolution {
       this.clearWaiting(run.state);
       const work = run.state.work;
       if (work.kind === "parallel") for (const branch of work.branches) this.removeRunTree(branch);
-      if (work.kind === "map") {
-        for (let i = 0; i < work.nextIndex; i++) this.removeRunTree(iterationRunId(work.startedEventId, i));
-      }
+      if (work.kind === "map") this.dropIterations(work);
     }
     this.runs = tableDelete(this.runs, id, this.owned);
+  }
+
+  /** Starts a Parallel branch's or a Map iteration's run, inside run `parent`. */
+  private addChildRun(id: string, parent: string, scope: Run["scope"]): void {
+    this.runs = tableSet(this.runs, id, { id, parent, scope, variables: NO_VARIABLES, lastEventId: this.event.id }, this.owned);
   }
 
   /** Removes the runs of a Map's iterations: running ones with all they wait for, and collected results. */
@@ -482,7 +485,7 @@ class Evolution {
         this.clearWaiting(state);
         const work = state.work;
         if (work.kind === "parallel") for (const branch of work.branches) this.removeRunTree(branch);
-        if (work.kind === "map") for (let i = 0; i < work.nextIndex; i++) this.removeRunTree(iterationRunId(work.startedEventId, i));
+        if (work.kind === "map") this.dropIterations(work);
         this.updateRun(run.id, (draft) => {
           draft.state = undefined;
           draft.ended = { error: "States.Aborted" };
@@ -557,15 +560,7 @@ class Evolution {
         this.updateRun(run.id, (draft) => {
           this.ownState(draft).work = { kind: "parallel", branches, running: branches.length };
         });
-        branches.forEach((id, index) => {
-          this.runs = tableSet(this.runs, id, {
-            id,
-            parent: run.id,
-            scope: { kind: "branch", state: state.name, index },
-            variables: NO_VARIABLES,
-            lastEventId: event.id,
-          }, this.owned);
-        });
+        branches.forEach((id, index) => this.addChildRun(id, run.id, { kind: "branch", state: state.name, index }));
         return;
       }
       case "ParallelStateFailed":
@@ -573,7 +568,7 @@ class Evolution {
         const state = this.activeState();
         const work = state.work;
         if (work.kind === "parallel") for (const id of work.branches) this.removeRunTree(id);
-        if (work.kind === "map") for (let i = 0; i < work.nextIndex; i++) this.removeRunTree(iterationRunId(work.startedEventId, i));
+        if (work.kind === "map") this.dropIterations(work);
         return this.failed(event.retry);
       }
 
@@ -613,13 +608,7 @@ class Evolution {
           map.nextIndex = index + 1;
           map.running += 1;
         });
-        this.runs = tableSet(this.runs, id, {
-          id,
-          parent: run.id,
-          scope: { kind: "iteration", state: state.name, index },
-          variables: NO_VARIABLES,
-          lastEventId: event.id,
-        }, this.owned);
+        this.addChildRun(id, run.id, { kind: "iteration", state: state.name, index });
         return;
       }
       case "MapIterationSucceeded":
