@@ -82,12 +82,14 @@ const median = (values) => {
 
 /**
  * Collects garbage between runs (children run with --expose-gc) so that one run's garbage is not the
- * next one's cost. A plain major collection: `gc()` without options collects "all available
- * garbage", which also reduces the memory footprint by discarding compiled code and type feedback,
- * so every run after it started half cold (the 5,000-turn loop took 62 ms after it, 18-28 ms after
- * a major collection; the peer 266 ms and 220 ms).
+ * next one's cost: a scavenge of the young generation, where a run's garbage is. On Node 20,
+ * `gc({ type: "major" })` scavenges too (`--trace-gc` shows it); this asks for what it gets.
+ * A full collection (`gc()`) is not used: it deoptimizes the code that checks hidden classes whose
+ * last objects it freed (`--trace-deopt`: "weak objects"), so the three runs after it took 14.7,
+ * 10.8 and 7.2 ms on workload 3 instead of 2.4-2.7 (the peer: 28, 26 and 19 ms instead of 16-19).
+ * A long-lived host rarely runs one between two executions.
  */
-const collectGarbage = () => globalThis.gc?.({ type: "major", execution: "sync" });
+const collectGarbage = () => globalThis.gc?.({ type: "minor", execution: "sync" });
 
 /**
  * One run of a case, untimed preparation first; returns the time of `run` alone, after checking its result.
