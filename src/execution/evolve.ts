@@ -204,27 +204,20 @@ class Evolution {
   }
 
   /**
-   * Updates a run: the recipe gets a shallow copy of the run (or the run itself, when this decision
-   * made it). It replaces the active state, or changes it through ownState, and a Map's work
-   * through ownMapWork. Every event of a run moves its `lastEventId`.
+   * The run `id`, ready to be changed and then handed to `putRun`: the run itself when this
+   * decision made it, else a shallow copy of every field (absent ones as undefined). Every event of
+   * a run moves its `lastEventId`. The active state is replaced, or changed through ownState, and a
+   * Map's work through ownMapWork. (Two calls rather than a recipe callback: no closure per event.)
    */
-  private updateRun(id: string, recipe: (draft: RunDraft) => void): void {
+  private draftRun(id: string): RunDraft {
     const run = this.run(id);
-    const owned = this.owned;
-    if (owned?.has(run)) {
-      // Made in this decision: changed in place.
+    if (this.owned?.has(run)) {
       const mine = run as RunDraft;
-      recipe(mine);
       mine.lastEventId = this.event.id;
-      // Removed fields stay as undefined until the decision settles: `delete` would slow the object down.
-      if ((mine.state === undefined && "state" in mine) || (mine.next === undefined && "next" in mine) || (mine.ended === undefined && "ended" in mine)) {
-        const unsettled = (owned.unsettledRuns ??= []);
-        if (unsettled[unsettled.length - 1] !== id) unsettled.push(id);
-      }
-      return;
+      return mine;
     }
     // A literal of every field (absent ones as undefined): faster than a spread plus a property.
-    const draft: RunDraft = {
+    return {
       id: run.id,
       parent: run.parent,
       scope: run.scope,
@@ -235,10 +228,22 @@ class Evolution {
       next: run.next,
       collected: run.collected,
     };
-    recipe(draft);
+  }
+
+  /** Finishes a run's update: a run changed in place is noted for settle if it lost a field; a copy is stored. */
+  private putRun(draft: RunDraft): void {
+    const owned = this.owned;
+    if (owned?.has(draft)) {
+      // Removed fields stay as undefined until the decision settles: `delete` would slow the object down.
+      if ((draft.state === undefined && "state" in draft) || (draft.next === undefined && "next" in draft) || (draft.ended === undefined && "ended" in draft)) {
+        const unsettled = (owned.unsettledRuns ??= []);
+        if (unsettled[unsettled.length - 1] !== draft.id) unsettled.push(draft.id);
+      }
+      return;
+    }
     const next = withoutUndefined(draft);
     owned?.add(next);
-    this.runs = tableSet(this.runs, id, next, owned);
+    this.runs = tableSet(this.runs, draft.id, next, owned);
   }
 
   /** The run's active state, changeable: in place when this decision made it, else a copy it now owns. */
@@ -349,11 +354,11 @@ class Evolution {
     const state = this.activeState();
     // A Map's attempt is over: its collected results (and any iteration left) go with it.
     if (state.work.kind === "map") this.dropIterations(state.work);
-    this.updateRun(run.id, (draft) => {
-      draft.state = retry
-        ? { ...countRetry(draft.state as ActiveState, retry), work: { kind: "retry", timerId: retry.timer.id } }
-        : { ...(draft.state as ActiveState), work: NO_WORK };
-    });
+    const draft = this.draftRun(run.id);
+    draft.state = retry
+      ? { ...countRetry(draft.state as ActiveState, retry), work: { kind: "retry", timerId: retry.timer.id } }
+      : { ...(draft.state as ActiveState), work: NO_WORK };
+    this.putRun(draft);
     if (retry) this.addTimer(retry.timer, "retry", { run: run.id, state: state.name });
   }
 
@@ -384,17 +389,17 @@ class Evolution {
       scheduledEventId: this.event.id,
       ...extra,
     }, this.owned);
-    this.updateRun(run.id, (draft) => {
-      this.ownState(draft).work = { kind: "task", taskId };
-    });
+    const draft = this.draftRun(run.id);
+    this.ownState(draft).work = { kind: "task", taskId };
+    this.putRun(draft);
   }
 
   private taskResult(taskId: string, result: unknown): void {
     const task = this.task(taskId);
     this.removeTask(task);
-    this.updateRun(task.run, (draft) => {
-      this.ownState(draft).work = { kind: "done", result };
-    });
+    const draft = this.draftRun(task.run);
+    this.ownState(draft).work = { kind: "done", result };
+    this.putRun(draft);
   }
 
   private taskFailure(taskId: string, retry: RetryDecision | undefined): void {
@@ -439,19 +444,19 @@ class Evolution {
         if (run.ended) this.fail(`run '${run.id}' has already ended`);
         if (run.next !== undefined && run.next !== name) this.fail(`run '${run.id}' goes to '${run.next}', not '${name}'`);
         const timer = event.timer;
-        this.updateRun(run.id, (draft) => {
-          // No `next` key where there was none: a run with a key set to undefined is rebuilt by settle.
-          if (draft.next !== undefined) draft.next = undefined;
-          draft.state = {
-            name,
-            enteredEventId: event.id,
-            enteredTime: event.timestamp,
-            input,
-            retryCount: 0,
-            retriers: NO_RETRIES,
-            work: timer ? { kind: "wait", timerId: timer.id } : NO_WORK,
-          };
-        });
+        const draft = this.draftRun(run.id);
+        // No `next` key where there was none: a run with a key set to undefined is rebuilt by settle.
+        if (draft.next !== undefined) draft.next = undefined;
+        draft.state = {
+          name,
+          enteredEventId: event.id,
+          enteredTime: event.timestamp,
+          input,
+          retryCount: 0,
+          retriers: NO_RETRIES,
+          work: timer ? { kind: "wait", timerId: timer.id } : NO_WORK,
+        };
+        this.putRun(draft);
         if (timer) this.addTimer(timer, "wait", { run: run.id, state: name });
         return;
       }
@@ -467,12 +472,12 @@ class Evolution {
         const state = this.activeState(name);
         this.clearWaiting(state);
         if (state.work.kind === "parallel") for (const id of state.work.branches) this.removeRunTree(id);
-        this.updateRun(this.run().id, (draft) => {
-          draft.state = undefined;
-          if (assignedVariables) draft.variables = { ...draft.variables, ...assignedVariables };
-          if (event.next !== undefined) draft.next = event.next;
-          else draft.ended = { output };
-        });
+        const draft = this.draftRun(this.event.run ?? ROOT_RUN);
+        draft.state = undefined;
+        if (assignedVariables) draft.variables = { ...draft.variables, ...assignedVariables };
+        if (event.next !== undefined) draft.next = event.next;
+        else draft.ended = { output };
+        this.putRun(draft);
         return;
       }
 
@@ -486,10 +491,10 @@ class Evolution {
         const work = state.work;
         if (work.kind === "parallel") for (const branch of work.branches) this.removeRunTree(branch);
         if (work.kind === "map") this.dropIterations(work);
-        this.updateRun(run.id, (draft) => {
-          draft.state = undefined;
-          draft.ended = { error: "States.Aborted" };
-        });
+        const draft = this.draftRun(run.id);
+        draft.state = undefined;
+        draft.ended = { error: "States.Aborted" };
+        this.putRun(draft);
         return;
       }
 
@@ -557,9 +562,9 @@ class Evolution {
         const state = this.activeState();
         this.clearWaiting(state);
         const branches = Array.from({ length: event.branches }, (_, i) => branchRunId(event.id, i));
-        this.updateRun(run.id, (draft) => {
-          this.ownState(draft).work = { kind: "parallel", branches, running: branches.length };
-        });
+        const draft = this.draftRun(run.id);
+        this.ownState(draft).work = { kind: "parallel", branches, running: branches.length };
+        this.putRun(draft);
         branches.forEach((id, index) => this.addChildRun(id, run.id, { kind: "branch", state: state.name, index }));
         return;
       }
@@ -578,20 +583,20 @@ class Evolution {
         // A retried Map starts over: the runs of the attempt before go.
         if (state.work.kind === "map") this.dropIterations(state.work);
         if (event.items.length !== event.mapStateStartedEventDetails.length) this.fail("its length does not match its items");
-        this.updateRun(this.run().id, (draft) => {
-          this.ownState(draft).work = {
-            kind: "map",
-            items: event.items,
-            effectiveInput: event.effectiveInput,
-            maxConcurrency: event.maxConcurrency,
-            nextIndex: 0,
-            running: 0,
-            startedEventId: event.id,
-            failures: 0,
-            ...(event.tolerance ? { tolerance: event.tolerance } : {}),
-            ...(event.batched ? { batched: true as const } : {}),
-          };
-        });
+        const draft = this.draftRun(this.event.run ?? ROOT_RUN);
+        this.ownState(draft).work = {
+          kind: "map",
+          items: event.items,
+          effectiveInput: event.effectiveInput,
+          maxConcurrency: event.maxConcurrency,
+          nextIndex: 0,
+          running: 0,
+          startedEventId: event.id,
+          failures: 0,
+          ...(event.tolerance ? { tolerance: event.tolerance } : {}),
+          ...(event.batched ? { batched: true as const } : {}),
+        };
+        this.putRun(draft);
         return;
       }
       case "MapIterationStarted": {
@@ -603,11 +608,11 @@ class Evolution {
         if (index !== work.nextIndex) this.fail(`the next iteration to start is ${work.nextIndex}, not ${index}`);
         const id = iterationRunId(work.startedEventId, index);
         if (event.iteration !== id) this.fail(`iteration ${index} runs as '${id}', not '${event.iteration}'`);
-        this.updateRun(run.id, (draft) => {
-          const map = this.ownMapWork(this.ownState(draft), work);
-          map.nextIndex = index + 1;
-          map.running += 1;
-        });
+        const draft = this.draftRun(run.id);
+        const map = this.ownMapWork(this.ownState(draft), work);
+        map.nextIndex = index + 1;
+        map.running += 1;
+        this.putRun(draft);
         this.addChildRun(id, run.id, { kind: "iteration", state: state.name, index });
         return;
       }
@@ -635,13 +640,13 @@ class Evolution {
         if (output !== undefined) this.collect(iteration, output);
         const retry = event.type === "MapIterationFailed" ? event.retry : undefined;
         const tolerated = event.type === "MapIterationFailed" && event.output !== undefined;
-        this.updateRun(run.id, (draft) => {
-          if (retry) draft.state = countRetry(draft.state as ActiveState, retry);
-          const map = this.ownMapWork(this.ownState(draft), work);
-          map.running -= 1;
-          if (tolerated) map.failures += 1;
-          if (retry) map.retryTimer = retry.timer.id;
-        });
+        const draft = this.draftRun(run.id);
+        if (retry) draft.state = countRetry(draft.state as ActiveState, retry);
+        const map = this.ownMapWork(this.ownState(draft), work);
+        map.running -= 1;
+        if (tolerated) map.failures += 1;
+        if (retry) map.retryTimer = retry.timer.id;
+        this.putRun(draft);
         if (retry) this.addTimer(retry.timer, "retry", { run: run.id, state: state.name });
         return;
       }
@@ -656,9 +661,9 @@ class Evolution {
           return ended && "output" in ended ? ended.output : this.fail(`iteration ${i} has no result`);
         });
         this.dropIterations(work);
-        this.updateRun(this.run().id, (draft) => {
-          this.ownState(draft).work = { kind: "done", result: outputs };
-        });
+        const draft = this.draftRun(this.event.run ?? ROOT_RUN);
+        this.ownState(draft).work = { kind: "done", result: outputs };
+        this.putRun(draft);
         return;
       }
       case "MapRunStarted":
@@ -672,7 +677,7 @@ class Evolution {
 
   /** An event that changes nothing but the run's latest event. */
   private touchRun(): void {
-    this.updateRun(this.run().id, () => {});
+    this.putRun(this.draftRun(this.event.run ?? ROOT_RUN));
   }
 }
 
