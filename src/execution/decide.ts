@@ -24,6 +24,9 @@ import { executeChoice, executeFail, executeWait, waitOver } from "./states/flow
 import { attemptTask, taskFailed } from "./states/task.js";
 import { tableGet, tableValues } from "./table.js";
 
+/** A writable view of an event or its details, while it is being built. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Thrown (and caught by the driver) once an Execution* end event is written: nothing more happens. */
 export class ExecutionOver {}
 
@@ -180,10 +183,14 @@ export class Decision {
     return this.execution.lastEventId + 1;
   }
 
-  /** Writes an event: id, previous id, time and random state are filled in; the execution evolves. */
-  emit(runId: string, partial: NewEvent, previousEventId?: number): HistoryEvent {
+  /**
+   * Writes an event: id, previous id, time and random state are filled in; the execution evolves.
+   * `partial` is a fresh literal of the caller's, which becomes the event without a second copy.
+   */
+  emit(runId: string, partial: NewEvent | HistoryEvent, previousEventId?: number): HistoryEvent {
     const { execution } = this;
-    if (this.nextEventId >= execution.limits.historyEvents && !ENDS.has(partial.type)) {
+    const id = execution.lastEventId + 1;
+    if (id >= execution.limits.historyEvents && !ENDS.has(partial.type)) {
       this.emit(ROOT_RUN, {
         type: "ExecutionFailed",
         executionFailedEventDetails: {
@@ -192,12 +199,10 @@ export class Decision {
         },
       });
     }
-    const previous = previousEventId ?? tableGet(execution.runs, runId)?.lastEventId ?? tableGet(execution.runs, ROOT_RUN)?.lastEventId ?? 0;
-    // The partial is a fresh literal of the caller's: it becomes the event, without a second copy.
-    const event = partial as { -readonly [K in keyof HistoryEvent]: HistoryEvent[K] } & { random?: RandomState; child?: true };
+    const event = partial as Writable<HistoryEvent> & { random?: RandomState; child?: true };
     if (runId !== ROOT_RUN) event.run = runId;
-    event.id = this.nextEventId;
-    event.previousEventId = previous;
+    event.id = id;
+    event.previousEventId = previousEventId ?? tableGet(execution.runs, runId)?.lastEventId ?? tableGet(execution.runs, ROOT_RUN)?.lastEventId ?? 0;
     event.timestamp = this.at;
     // The generator's state goes into the first event after a draw (most events draw nothing).
     if (this.drawing && this.drawing.drawn() !== this.recordedDraws) {
@@ -207,7 +212,8 @@ export class Decision {
     if (this.belongsToChild(runId, partial)) event.child = true;
     this.execution = evolve(execution, event as HistoryEvent, undefined, this.owned);
     this.events.push(event as HistoryEvent);
-    if (ENDS.has(event.type)) throw new ExecutionOver();
+    // Only an Execution* end event ends the execution.
+    if (this.execution.status !== "RUNNING") throw new ExecutionOver();
     return event as HistoryEvent;
   }
 
@@ -415,23 +421,39 @@ export class Decision {
   // ---------------------------------------------------------------------------------- states
 
   entered(runId: string, state: State, input: unknown, timer?: TimerStart): ActiveState {
-    const event: { -readonly [K in keyof StateEnteredEvent]?: StateEnteredEvent[K] } = {
-      type: ENTERED_TYPE[state.type],
-      stateEnteredEventDetails: { name: state.name, input },
-    };
+    const type = ENTERED_TYPE[state.type];
+    const stateEnteredEventDetails = { name: state.name, input };
+    // The envelope's fields come first, in the literal: emit fills them in place, so the event has
+    // its final shape from the start instead of a chain of hidden classes, one per added field.
+    const event: Writable<StateEnteredEvent> =
+      runId === ROOT_RUN
+        ? { type, id: 0, previousEventId: 0, timestamp: "", stateEnteredEventDetails }
+        : { type, run: runId, id: 0, previousEventId: 0, timestamp: "", stateEnteredEventDetails };
     if (timer) event.timer = timer;
-    this.emit(runId, event as NewEvent);
-    return this.active(runId).active;
+    this.emit(runId, event);
+    // The run's state as the event made it (without the lookup of the state `active` also does).
+    const active = this.run(runId)?.state;
+    if (!active) throw new Error(`run '${runId}' has no active state`);
+    return active;
   }
 
   /** Writes the Exited event and says where the run goes. */
   exited(runId: string, state: State, shaped: Shaped, next: string | undefined): StateOutcome {
     if (state.type === "Fail") throw new Error("a Fail state does not exit");
-    const details: { name: string; output: unknown; assignedVariables?: Readonly<Record<string, unknown>> } = { name: state.name, output: shaped.output };
-    if (shaped.assigned && !isEmpty(shaped.assigned)) details.assignedVariables = shaped.assigned;
-    const event: { -readonly [K in keyof StateExitedEvent]?: StateExitedEvent[K] } = { type: EXITED_TYPE[state.type], stateExitedEventDetails: details };
-    if (next !== undefined) event.next = next;
-    this.emit(runId, event as NewEvent);
+    const type = EXITED_TYPE[state.type];
+    const stateExitedEventDetails: Writable<StateExitedEvent["stateExitedEventDetails"]> = { name: state.name, output: shaped.output };
+    if (shaped.assigned && !isEmpty(shaped.assigned)) stateExitedEventDetails.assignedVariables = shaped.assigned;
+    // As in `entered`: the event in its final shape, one literal per shape.
+    const root = runId === ROOT_RUN;
+    const event: StateExitedEvent =
+      next === undefined
+        ? root
+          ? { type, id: 0, previousEventId: 0, timestamp: "", stateExitedEventDetails }
+          : { type, run: runId, id: 0, previousEventId: 0, timestamp: "", stateExitedEventDetails }
+        : root
+          ? { type, id: 0, previousEventId: 0, timestamp: "", stateExitedEventDetails, next }
+          : { type, run: runId, id: 0, previousEventId: 0, timestamp: "", stateExitedEventDetails, next };
+    this.emit(runId, event);
     return next !== undefined ? { kind: "next", name: next, input: shaped.output } : { kind: "end", output: shaped.output };
   }
 
