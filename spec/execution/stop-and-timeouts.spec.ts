@@ -64,6 +64,18 @@ describe("a task's TimeoutSeconds", () => {
     expectFailed(step, "States.Runtime", located("T", 2, "Invalid path '$.limit' : No results for path: $['limit']"));
   });
 
+  it("reports a Parameters failure before a TimeoutSecondsPath that selects nothing", async () => {
+    const step = await given(task(INVOKE, { Parameters: { "x.$": "$.nope" }, TimeoutSecondsPath: "$.limit" }), { input: {} });
+    expect(types(step)).toEqual(["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]);
+    expectFailed(step, "States.Runtime", located("T", 2, "The JSONPath '$.nope' specified for the field 'x.$' could not be found in the input '{}'"));
+  });
+
+  it("fails with States.Runtime when HeartbeatSecondsPath selects a number that is not a positive integer", async () => {
+    const step = await given(task(INVOKE, { TimeoutSeconds: 60, HeartbeatSecondsPath: "$.beat" }), { input: { beat: 0 } });
+    expect(types(step)).toEqual(["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]);
+    expectFailed(step, "States.Runtime", located("T", 2, "The HeartbeatSecondsPath field refers to value 0 which is not a valid positive integer: $.beat"));
+  });
+
   it("starts a new clock for each retry", async () => {
     const definition = task(INVOKE, { TimeoutSeconds: 5, Retry: [{ ErrorEquals: ["States.Timeout"], IntervalSeconds: 1, MaxAttempts: 1 }] });
     const timedOut = await when(await given(definition), fireTimer("3:task:timeout"));

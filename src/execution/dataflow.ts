@@ -33,7 +33,8 @@ export interface Failure {
 /** A value, or the failure that stopped it. */
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
 
-const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
+/** A successful Outcome. */
+export const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
 const failure = (error: string, cause: string, location?: string): Outcome<never> => ({
   ok: false,
   failure: location === undefined ? { error, cause } : { error, cause, location },
@@ -111,6 +112,11 @@ export async function evaluateJsonataValue(template: JsonataTemplate, data: Stat
  */
 /** A value now (JSONPath), or later (JSONata evaluates asynchronously). */
 export type Eventually<T> = T | Promise<T>;
+
+/** `next` applied to `value`: at once when the value is there (JSONPath), else once it settles. */
+export function whenReady<T, U>(value: Eventually<T>, next: (value: T) => Eventually<U>): Eventually<U> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
 
 export function effectiveInput(dataflow: Dataflow, data: StateData): Eventually<Outcome<unknown>> {
   if (dataflow.language === "JSONata") {
@@ -207,7 +213,7 @@ function withAssign(output: unknown, assigned: Outcome<unknown> | undefined): Ou
 }
 
 /** Evaluates a Dynamic value: a constant, a Reference Path, an intrinsic call or a JSONata expression. */
-export async function evaluateDynamic<T>(dynamic: Dynamic<T>, data: StateData, pathInput: unknown): Promise<Outcome<unknown>> {
+export function evaluateDynamic<T>(dynamic: Dynamic<T>, data: StateData, pathInput: unknown): Eventually<Outcome<unknown>> {
   switch (dynamic.kind) {
     case "value":
       return success(dynamic.value);
@@ -221,7 +227,7 @@ export async function evaluateDynamic<T>(dynamic: Dynamic<T>, data: StateData, p
       return result.ok ? success(result.value) : failure(result.error, result.message);
     }
     case "jsonata":
-      return fromJsonata(await evaluateJsonata(dynamic.expression as JsonataExpression, dynamic.field, bindings(data)));
+      return evaluateJsonata(dynamic.expression as JsonataExpression, dynamic.field, bindings(data)).then(fromJsonata);
   }
 }
 

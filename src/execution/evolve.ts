@@ -374,21 +374,23 @@ class Evolution {
     }, this.owned);
   }
 
-  private schedule(taskId: string, resource: string, input: unknown, extra: Partial<TaskWork>): void {
+  private schedule(taskId: string, resource: string, input: unknown, more: ScheduledFields): void {
     const run = this.run();
     const state = this.activeState();
     if (tableGet(this.tasks, taskId)) this.fail(`task '${taskId}' is already pending`);
     this.clearWaiting(state);
-    this.tasks = tableSet(this.tasks, taskId, {
-      id: taskId,
-      run: run.id,
-      state: state.name,
-      resource,
-      family: this.event.type === "LambdaFunctionScheduled" ? "LambdaFunction" : this.event.type === "ActivityScheduled" ? "Activity" : "Task",
-      input,
-      scheduledEventId: this.event.id,
-      ...extra,
-    }, this.owned);
+    const type = this.event.type;
+    const family = type === "LambdaFunctionScheduled" ? "LambdaFunction" : type === "ActivityScheduled" ? "Activity" : "Task";
+    const scheduledEventId = this.event.id;
+    // Literals with the usual fields, the rare ones added after: no object spread per task.
+    const task: Writable<TaskWork> =
+      more.resourceType !== undefined
+        ? { id: taskId, run: run.id, state: state.name, resource, family, input, scheduledEventId, resourceType: more.resourceType, resourceName: more.resourceName }
+        : { id: taskId, run: run.id, state: state.name, resource, family, input, scheduledEventId };
+    if (more.token !== undefined) task.token = more.token;
+    if (more.timeoutSeconds !== undefined) task.timeoutSeconds = more.timeoutSeconds;
+    if (more.heartbeatSeconds !== undefined) task.heartbeatSeconds = more.heartbeatSeconds;
+    this.tasks = tableSet(this.tasks, taskId, task, this.owned);
     const draft = this.draftRun(run.id);
     this.ownState(draft).work = { kind: "task", taskId };
     this.putRun(draft);
@@ -503,23 +505,21 @@ class Evolution {
         return this.schedule(event.taskId, event.resourceArn, details.parameters, {
           resourceType: details.resourceType,
           resourceName: details.resource,
-          ...(event.token !== undefined ? { token: event.token } : {}),
-          ...(details.timeoutInSeconds !== undefined ? { timeoutSeconds: details.timeoutInSeconds } : {}),
-          ...(details.heartbeatInSeconds !== undefined ? { heartbeatSeconds: details.heartbeatInSeconds } : {}),
+          token: event.token,
+          timeoutSeconds: details.timeoutInSeconds,
+          heartbeatSeconds: details.heartbeatInSeconds,
         });
       }
       case "LambdaFunctionScheduled": {
         const details = event.lambdaFunctionScheduledEventDetails;
-        return this.schedule(event.taskId, details.resource, details.input, {
-          ...(details.timeoutInSeconds !== undefined ? { timeoutSeconds: details.timeoutInSeconds } : {}),
-        });
+        return this.schedule(event.taskId, details.resource, details.input, { timeoutSeconds: details.timeoutInSeconds });
       }
       case "ActivityScheduled": {
         const details = event.activityScheduledEventDetails;
         return this.schedule(event.taskId, details.resource, details.input, {
           token: event.token,
-          ...(details.timeoutInSeconds !== undefined ? { timeoutSeconds: details.timeoutInSeconds } : {}),
-          ...(details.heartbeatInSeconds !== undefined ? { heartbeatSeconds: details.heartbeatInSeconds } : {}),
+          timeoutSeconds: details.timeoutInSeconds,
+          heartbeatSeconds: details.heartbeatInSeconds,
         });
       }
       case "TaskStarted":
@@ -699,6 +699,17 @@ const NO_VARIABLES: Run["variables"] = {};
 
 /** The work of a running Map state. */
 type MapWork = Extract<ActiveState["work"], { kind: "map" }>;
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A scheduled task's fields beyond the ones every task has, undefined where its event has none. */
+interface ScheduledFields {
+  readonly resourceType?: string | undefined;
+  readonly resourceName?: string | undefined;
+  readonly token?: string | undefined;
+  readonly timeoutSeconds?: number | undefined;
+  readonly heartbeatSeconds?: number | undefined;
+}
 
 /** A run being updated: a shallow copy whose fields may be replaced. */
 type RunDraft = { -readonly [K in keyof Run]: Run[K] };

@@ -5,9 +5,23 @@
 import { uuidV4 } from "../../data/intrinsics/random.js";
 import type { TaskState } from "../../definition/model.js";
 import { readTaskResource } from "../../definition/resources.js";
-import { effectiveInput, evaluateDynamic, unexpectedResultType, evaluateJsonataValue, evaluatePayload, shapeOutput, type Eventually, type Failure, type Outcome, type Shaped, type StateData } from "../dataflow.js";
+import {
+  effectiveInput,
+  evaluateDynamic,
+  evaluateJsonataValue,
+  evaluatePayload,
+  shapeOutput,
+  success,
+  unexpectedResultType,
+  whenReady,
+  type Eventually,
+  type Failure,
+  type Outcome,
+  type Shaped,
+  type StateData,
+} from "../dataflow.js";
 import type { Decision } from "../decide.js";
-import type { TaskFamily } from "../events.js";
+import type { NewEvent, TaskScheduledEvent, TaskTimers } from "../events.js";
 import type { ActiveState, TaskWork } from "../model.js";
 import { BLOCKED, credentialsOf, errorFields, fail, isoAfter, regionOf, type StateOutcome } from "../outcome.js";
 
@@ -23,103 +37,122 @@ function resourceOf(state: TaskState): { readonly resource: ReturnType<typeof re
   return read;
 }
 
-/** Evaluates the task's input and hands it to the host (first attempt and retries). */
-export async function attemptTask(d: Decision, runId: string, state: TaskState, active: ActiveState): Promise<StateOutcome> {
-  const { resource, region: resourceRegion } = resourceOf(state);
-  const kind = resource.ok ? resource.value.kind : "integration";
-  const needsToken = state.pattern === "callback" || kind === "activity";
-  const token = needsToken ? uuidV4(d.cursor.next) : undefined;
-  const data = d.stateData(runId, state, active, token !== undefined ? { token } : {});
-  const parameters = await effectiveInput(state.dataflow, data);
-  if (!parameters.ok) return d.evaluationError(runId, state, active, parameters.failure);
-  const timeout = state.timeoutSeconds ? await taskSeconds(state.timeoutSeconds, data, "TimeoutSeconds") : undefined;
-  if (timeout && !timeout.ok) return d.evaluationError(runId, state, active, timeout.failure);
-  const heartbeat = state.heartbeatSeconds ? await taskSeconds(state.heartbeatSeconds, data, "HeartbeatSeconds") : undefined;
-  if (heartbeat && !heartbeat.ok) return d.evaluationError(runId, state, active, heartbeat.failure);
-  const credentials = state.credentials
-    ? state.credentials.language === "JSONPath"
-      ? evaluatePayload(state.credentials.template, data, data.input)
-      : await evaluateJsonataValue(state.credentials.template, data)
-    : undefined;
-  if (credentials && !credentials.ok) return d.evaluationError(runId, state, active, credentials.failure);
-  const over = d.tooLarge(parameters.value, state.name);
-  if (over) return d.handleError(runId, state, active, over, () => {});
-  const taskCredentials = credentials?.ok ? credentialsOf(credentials.value) : undefined;
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+type ScheduledDetails<T extends TaskScheduledEvent["type"], K extends string> = Writable<Extract<TaskScheduledEvent, { type: T }>[K & keyof Extract<TaskScheduledEvent, { type: T }>]>;
+type TaskScheduledDetails = ScheduledDetails<"TaskScheduled", "taskScheduledEventDetails">;
+type LambdaScheduledDetails = ScheduledDetails<"LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails"> & { taskCredentials?: { readonly roleArn: unknown } };
+type ActivityScheduledDetails = ScheduledDetails<"ActivityScheduled", "activityScheduledEventDetails">;
 
-  const family: TaskFamily = kind === "lambda-function" ? "LambdaFunction" : kind === "activity" ? "Activity" : "Task";
-  const taskId = `${d.nextEventId}:task`;
-  const timeoutSeconds = timeout?.ok ? (timeout.value as number) : undefined;
-  const heartbeatSeconds = heartbeat?.ok ? (heartbeat.value as number) : undefined;
-  const region = resourceRegion || regionOf(d.execution.facts.stateMachine.id) || "us-east-1";
-  const scope = runId; // the run the events belong to
-  if (family === "Task") {
-    const resourceType = resource.ok ? resource.value.resourceType : "unknown";
-    const resourceName = resource.ok ? resource.value.resourceName : state.resource;
-    d.emit(scope, {
-      type: "TaskScheduled",
-      taskScheduledEventDetails: {
-        resourceType,
-        resource: resourceName,
-        region,
-        parameters: parameters.value,
-        ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
-        ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}),
-        ...(taskCredentials ? { taskCredentials } : {}),
-      },
-      taskId,
-      ...(token !== undefined ? { token } : {}),
-      resourceArn: state.resource,
-    });
-  } else if (family === "LambdaFunction") {
-    d.emit(scope, {
-      type: "LambdaFunctionScheduled",
-      lambdaFunctionScheduledEventDetails: {
-        resource: state.resource,
-        input: parameters.value,
-        ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
-        ...(taskCredentials ? { taskCredentials } : {}),
-      },
-      taskId,
-    });
-  } else {
-    d.emit(scope, {
-      type: "ActivityScheduled",
-      activityScheduledEventDetails: {
-        resource: state.resource,
-        input: parameters.value,
-        ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
-        ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}),
-      },
-      taskId,
-      token: token as string,
-    });
-  }
-  const timers = {
-    ...(timeoutSeconds !== undefined ? { timeout: { id: `${taskId}:timeout`, until: isoAfter(d.atMillis, timeoutSeconds) } } : {}),
-    ...(heartbeatSeconds !== undefined ? { heartbeat: { id: `${taskId}:heartbeat`, until: isoAfter(d.atMillis, heartbeatSeconds) } } : {}),
-  };
-  const withTimers = Object.keys(timers).length > 0 ? { timers } : {};
-  if (family === "Task") {
-    const details = { resourceType: resource.ok ? resource.value.resourceType : "unknown", resource: resource.ok ? resource.value.resourceName : state.resource };
-    d.emit(scope, { type: "TaskStarted", taskStartedEventDetails: details, taskId, ...withTimers });
-    if (state.pattern !== "request-response") d.emit(scope, { type: "TaskSubmitted", taskSubmittedEventDetails: details, taskId });
-  } else if (family === "LambdaFunction") {
-    d.emit(scope, { type: "LambdaFunctionStarted", taskId, ...withTimers });
-  } else {
-    d.emit(scope, { type: "ActivityStarted", activityStartedEventDetails: {}, taskId, ...withTimers });
-  }
-  return BLOCKED;
+/** What a Task state evaluates before it hands its task to the host. */
+interface TaskInputs {
+  readonly parameters: unknown;
+  readonly timeoutSeconds: number | undefined;
+  readonly heartbeatSeconds: number | undefined;
+  readonly credentials: unknown;
 }
 
-/** TimeoutSeconds or HeartbeatSeconds, which must come out a positive integer. */
-async function taskSeconds(dynamic: NonNullable<TaskState["timeoutSeconds"]>, data: StateData, field: string): Promise<Outcome<unknown>> {
-  const value = await evaluateDynamic(dynamic, data, data.input);
-  if (!value.ok) return value;
-  if (typeof value.value === "number" && Number.isInteger(value.value) && value.value > 0) return value;
-  if (dynamic.kind === "jsonata") {
-    return unexpectedResultType(dynamic.expression, field, "integer", value.value);
+/**
+ * Evaluates the task's input and hands it to the host (first attempt and retries): at once for a
+ * JSONPath state, so that a Map of thousands of tasks costs no promise per task.
+ */
+export function attemptTask(d: Decision, runId: string, state: TaskState, active: ActiveState): Eventually<StateOutcome> {
+  const { resource } = resourceOf(state);
+  const kind = resource.ok ? resource.value.kind : "integration";
+  const token = state.pattern === "callback" || kind === "activity" ? uuidV4(d.cursor.next) : undefined;
+  const data = d.stateData(runId, state, active, token !== undefined ? { token } : {});
+  return whenReady(taskInputs(state, data), (inputs) => {
+    if (!inputs.ok) return d.evaluationError(runId, state, active, inputs.failure);
+    const over = d.tooLarge(inputs.value.parameters, state.name);
+    if (over) return d.handleError(runId, state, active, over, () => {});
+    scheduleTask(d, runId, state, token, inputs.value);
+    return BLOCKED;
+  });
+}
+
+/** The task's input, TimeoutSeconds, HeartbeatSeconds and Credentials, in that order; the first failure stops. */
+function taskInputs(state: TaskState, data: StateData): Eventually<Outcome<TaskInputs>> {
+  return whenReady(effectiveInput(state.dataflow, data), (parameters) =>
+    !parameters.ok
+      ? parameters
+      : whenReady(taskSeconds(state.timeoutSeconds, data, "TimeoutSeconds"), (timeout) =>
+          !timeout.ok
+            ? timeout
+            : whenReady(taskSeconds(state.heartbeatSeconds, data, "HeartbeatSeconds"), (heartbeat) =>
+                !heartbeat.ok
+                  ? heartbeat
+                  : whenReady(taskCredentials(state, data), (credentials): Outcome<TaskInputs> =>
+                      !credentials.ok
+                        ? credentials
+                        : success({ parameters: parameters.value, timeoutSeconds: timeout.value, heartbeatSeconds: heartbeat.value, credentials: credentials.value }),
+                    ),
+              ),
+        ),
+  );
+}
+
+/** The Credentials of the state, evaluated (undefined without any). */
+function taskCredentials(state: TaskState, data: StateData): Eventually<Outcome<unknown>> {
+  if (!state.credentials) return NOTHING;
+  return state.credentials.language === "JSONPath" ? evaluatePayload(state.credentials.template, data, data.input) : evaluateJsonataValue(state.credentials.template, data);
+}
+
+const NOTHING: Outcome<undefined> = success(undefined);
+
+/** Writes the events that hand the task to the host: Scheduled, Started (with its timers), Submitted. */
+function scheduleTask(d: Decision, runId: string, state: TaskState, token: string | undefined, inputs: TaskInputs): void {
+  const { resource, region: resourceRegion } = resourceOf(state);
+  const kind = resource.ok ? resource.value.kind : "integration";
+  const { parameters, timeoutSeconds, heartbeatSeconds } = inputs;
+  const taskCredentials = inputs.credentials !== undefined ? credentialsOf(inputs.credentials) : undefined;
+  const taskId = `${d.nextEventId}:task`;
+  const region = resourceRegion || regionOf(d.execution.facts.stateMachine.id) || "us-east-1";
+  // Literals with the usual fields, the rare ones added after: no object spread per task.
+  if (kind !== "lambda-function" && kind !== "activity") {
+    const resourceType = resource.ok ? resource.value.resourceType : "unknown";
+    const resourceName = resource.ok ? resource.value.resourceName : state.resource;
+    const details: Writable<TaskScheduledDetails> = { resourceType, resource: resourceName, region, parameters };
+    if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
+    if (heartbeatSeconds !== undefined) details.heartbeatInSeconds = heartbeatSeconds;
+    if (taskCredentials) details.taskCredentials = taskCredentials;
+    const scheduled: Writable<Extract<NewEvent, { type: "TaskScheduled" }>> = { type: "TaskScheduled", taskScheduledEventDetails: details, taskId, resourceArn: state.resource };
+    if (token !== undefined) scheduled.token = token;
+    d.emit(runId, scheduled);
+  } else if (kind === "lambda-function") {
+    const details: Writable<LambdaScheduledDetails> = { resource: state.resource, input: parameters };
+    if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
+    if (taskCredentials) details.taskCredentials = taskCredentials;
+    d.emit(runId, { type: "LambdaFunctionScheduled", lambdaFunctionScheduledEventDetails: details, taskId });
+  } else {
+    const details: Writable<ActivityScheduledDetails> = { resource: state.resource, input: parameters };
+    if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
+    if (heartbeatSeconds !== undefined) details.heartbeatInSeconds = heartbeatSeconds;
+    d.emit(runId, { type: "ActivityScheduled", activityScheduledEventDetails: details, taskId, token: token as string });
   }
-  return fail("States.Runtime", `The ${field}Path field refers to value ${JSON.stringify(value.value)} which is not a valid positive integer: ${dynamic.kind === "path" ? dynamic.path.source : field}`);
+  const timers: Writable<TaskTimers> | undefined = timeoutSeconds !== undefined || heartbeatSeconds !== undefined ? {} : undefined;
+  if (timers && timeoutSeconds !== undefined) timers.timeout = { id: `${taskId}:timeout`, until: isoAfter(d.atMillis, timeoutSeconds) };
+  if (timers && heartbeatSeconds !== undefined) timers.heartbeat = { id: `${taskId}:heartbeat`, until: isoAfter(d.atMillis, heartbeatSeconds) };
+  if (kind !== "lambda-function" && kind !== "activity") {
+    const details = { resourceType: resource.ok ? resource.value.resourceType : "unknown", resource: resource.ok ? resource.value.resourceName : state.resource };
+    const started: Writable<Extract<NewEvent, { type: "TaskStarted" }>> = { type: "TaskStarted", taskStartedEventDetails: details, taskId };
+    if (timers) started.timers = timers;
+    d.emit(runId, started);
+    if (state.pattern !== "request-response") d.emit(runId, { type: "TaskSubmitted", taskSubmittedEventDetails: details, taskId });
+  } else if (kind === "lambda-function") {
+    d.emit(runId, timers ? { type: "LambdaFunctionStarted", taskId, timers } : { type: "LambdaFunctionStarted", taskId });
+  } else {
+    d.emit(runId, timers ? { type: "ActivityStarted", activityStartedEventDetails: {}, taskId, timers } : { type: "ActivityStarted", activityStartedEventDetails: {}, taskId });
+  }
+}
+
+/** TimeoutSeconds or HeartbeatSeconds, which must come out a positive integer (undefined when the state has none). */
+function taskSeconds(dynamic: TaskState["timeoutSeconds"], data: StateData, field: string): Eventually<Outcome<number | undefined>> {
+  if (!dynamic) return NOTHING;
+  return whenReady(evaluateDynamic(dynamic, data, data.input), (value): Outcome<number | undefined> => {
+    if (!value.ok) return value;
+    if (typeof value.value === "number" && Number.isInteger(value.value) && value.value > 0) return success(value.value);
+    if (dynamic.kind === "jsonata") return unexpectedResultType(dynamic.expression, field, "integer", value.value);
+    return fail("States.Runtime", `The ${field}Path field refers to value ${JSON.stringify(value.value)} which is not a valid positive integer: ${dynamic.kind === "path" ? dynamic.path.source : field}`);
+  });
 }
 
 /** The host answered a task with its result (at once, unless the Task state's output is JSONata). */
