@@ -69,16 +69,16 @@ async function loadEvolve() {
 }
 
 /**
- * Folds one decision's events into `execution` as the decision did: one ownership, settled at the end.
+ * Folds one decision's events into `execution` as the decision did: one ownership for all of them.
  * @param {any} core the evolve module
  * @param {any} execution undefined before ExecutionStarted
  * @param {readonly any[]} events
  * @param {Record<string, unknown>} [definition] for ExecutionStarted
  */
-function foldDecision({ evolve, Ownership, settle }, execution, events, definition) {
+function foldDecision({ evolve, Ownership }, execution, events, definition) {
   const owned = new Ownership();
   for (const event of events) execution = evolve(execution, event, definition, owned);
-  return settle(execution, owned);
+  return execution;
 }
 
 /** The library that `loadStepfold` loaded; only engines that awaited it call this. */

@@ -236,7 +236,9 @@ describe("Map: where iteration results are kept", () => {
       scope: { kind: "iteration", state: "M", index: 0 },
       variables: {},
       lastEventId: 13,
+      state: null,
       ended: { output: "A" },
+      next: null,
       collected: true,
     });
     step = await when(step, completeTask("10:task", "B", after(2)));

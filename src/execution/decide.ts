@@ -15,7 +15,7 @@ import { parsePath } from "../data/path.js";
 import type { Catcher, Dataflow, MapState, ParallelState, State, TaskState, WaitState, Workflow } from "../definition/model.js";
 import { jsonPathEffectiveInput, selectedInput, shapeOutput, type Eventually, type Failure, type Outcome, type Shaped, type ShapeOptions, type StateData } from "./dataflow.js";
 import type { HistoryEvent, NewEvent, RetryDecision, StateEnteredEvent, StateExitedEvent, TimerStart } from "./events.js";
-import { evolve, iterationRunId, Ownership, ROOT_RUN, settle } from "./evolve.js";
+import { evolve, iterationRunId, Ownership, ROOT_RUN } from "./evolve.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerWork } from "./model.js";
 import { BLOCKED, errorFields, errorMatches, isoAfter, TERMINAL_ERRORS, tolerated, type StateOutcome } from "./outcome.js";
 import { randomCursor, type RandomCursor, type RandomState } from "./random.js";
@@ -166,12 +166,6 @@ export class Decision {
   /** The next random number in [0, 1), for state data (which may never draw). */
   readonly draw = (): number => this.cursor.next();
 
-  /** Ends the decision: its in-place updates are settled into plain JSON. */
-  settled(): Execution {
-    this.execution = settle(this.execution, this.owned);
-    return this.execution;
-  }
-
   /** Moves the decision's clock (advanceTime fires timers at their own times). */
   setTime(at: string): void {
     this.at = at;
@@ -235,7 +229,7 @@ export class Decision {
     if (inside === undefined) {
       const run = this.run(runId);
       const owner = run && run.scope.kind === "iteration" ? this.workflow.states.get(run.scope.state) : undefined;
-      inside = (owner?.type === "Map" && owner.mode === "DISTRIBUTED") || (run?.parent !== undefined && this.insideDistributed(run.parent));
+      inside = (owner?.type === "Map" && owner.mode === "DISTRIBUTED") || (run !== undefined && run.parent !== null && this.insideDistributed(run.parent));
       this.distributedRuns.set(runId, inside);
     }
     return inside;
@@ -260,7 +254,7 @@ export class Decision {
   private variablesOf(runId: string): Readonly<Record<string, unknown>> {
     const run = this.run(runId);
     if (!run) return {};
-    if (run.parent === undefined) return run.variables;
+    if (run.parent === null) return run.variables;
     if (run.scope.kind === "iteration") {
       const owner = this.workflow.states.get(run.scope.state);
       if (owner?.type === "Map" && owner.mode === "DISTRIBUTED") return run.variables;

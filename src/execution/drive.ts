@@ -12,7 +12,7 @@ import type { Eventually } from "./dataflow.js";
 import { Decision, ExecutionOver } from "./decide.js";
 import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
-import { checkSequence, evolve, Ownership, pendingWork, ROOT_RUN, settle } from "./evolve.js";
+import { checkSequence, evolve, Ownership, pendingWork, ROOT_RUN } from "./evolve.js";
 import type { Execution, Limits, Pending, Run, TaskWork } from "./model.js";
 import { uuidV4 } from "../data/intrinsics/random.js";
 import { randomCursor, seedRandom } from "./random.js";
@@ -176,7 +176,7 @@ export async function startExecution(workflow: Workflow, options: StartOptions):
 
 /** Carries out one command on an execution. */
 export async function resumeExecution(execution: Execution, command: Command): Promise<Step> {
-  if (execution === null || typeof execution !== "object" || execution.format !== "stepfold-execution/1") {
+  if (execution === null || typeof execution !== "object" || execution.format !== "stepfold-execution/2") {
     throw new CommandRejected("MALFORMED_EXECUTION", "This is not an execution made by stepfold");
   }
   if (execution.status !== "RUNNING") throw new CommandRejected("EXECUTION_ENDED", `The execution has already ended (${execution.status})`);
@@ -278,17 +278,17 @@ function andThen(first: Eventually<void>, next: () => Eventually<void>): Eventua
 function run(decision: Decision, work: () => Eventually<void>): Promise<Step> | Step {
   try {
     const done = work();
-    if (done instanceof Promise) return done.then(() => stepOf(decision.settled(), decision.events), (error: unknown) => overOrThrow(decision, error));
+    if (done instanceof Promise) return done.then(() => stepOf(decision.execution, decision.events), (error: unknown) => overOrThrow(decision, error));
   } catch (error) {
     return overOrThrow(decision, error);
   }
-  return stepOf(decision.settled(), decision.events);
+  return stepOf(decision.execution, decision.events);
 }
 
 /** The Step after an Execution* end event stopped the work; any other error goes on up. */
 function overOrThrow(decision: Decision, error: unknown): Step {
   if (!(error instanceof ExecutionOver)) throw error;
-  return stepOf(decision.settled(), decision.events);
+  return stepOf(decision.execution, decision.events);
 }
 
 /**
@@ -383,7 +383,7 @@ export function recoverExecution(workflow: Workflow, events: readonly HistoryEve
       throw new HistoryMismatch(id, `it is malformed (${(error as Error).message})`);
     }
   }
-  return stepOf(settle(execution as Execution, owned), events);
+  return stepOf(execution as Execution, events);
 }
 
 /** The scope a run executes, in the workflow. */
@@ -421,7 +421,7 @@ function checkFits(workflow: Workflow, execution: Execution, event: HistoryEvent
     if (event.type !== `${state.type}StateEntered`) mismatch(`'${name}' is a ${state.type} state, not what ${event.type} reports`);
     const scope = scopeOf(workflow, run) ?? mismatch(`run '${runId}' has no scope in the workflow`);
     if (!scope.states.has(name)) mismatch(`state '${name}' is not in the scope of run '${runId}'`);
-    if (!run.state && run.next === undefined && !run.ended && name !== scope.startAt) {
+    if (!run.state && run.next === null && !run.ended && name !== scope.startAt) {
       mismatch(`run '${runId}' must start at '${scope.startAt}', not '${name}'`);
     }
   }

@@ -11,10 +11,7 @@ import { seedRandom } from "./random.js";
 import { HistoryMismatch } from "./rejections.js";
 import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Owned, type Table } from "./table.js";
 
-/**
- * What one decision (or one recovery) owns: the objects it made, which evolve may change in place,
- * and the runs so changed whose removed fields are still there as `undefined` until `settle`.
- */
+/** What one decision (or one recovery) owns: the objects it made, which evolve may change in place. */
 export class Ownership implements Owned {
   /**
    * With `everything`, the decision owns every object it meets: true of `start` and `recover`,
@@ -27,8 +24,6 @@ export class Ownership implements Owned {
   // than a Set's hash table, which is built (and grown) only once the list is full.
   private readonly few: object[] = [];
   private many: Set<object> | undefined;
-  /** Ids of owned runs whose removed fields are still present as undefined (repeats possible). */
-  unsettledRuns: string[] | undefined;
   /** The working copy evolve reuses for every event of this decision (one less object per event). */
   evolution: Evolution | undefined;
 
@@ -50,26 +45,6 @@ export class Ownership implements Owned {
 
 /** How many owned objects a list holds before a Set takes over. */
 const FEW_OWNED = 32;
-
-/**
- * Finishes a decision's in-place updates: runs whose fields were removed lose them for good, so
- * the Execution is plain JSON again (no `undefined` anywhere).
- */
-export function settle(execution: Execution, owned: Ownership): Execution {
-  const unsettled = owned.unsettledRuns;
-  if (!unsettled) return execution;
-  owned.unsettledRuns = undefined;
-  let runs = execution.runs;
-  for (const id of unsettled.length > 8 ? new Set(unsettled) : unsettled) {
-    const run = tableGet(runs, id);
-    if (run) runs = tableSet(runs, id, withoutUndefined(run as RunDraft), owned);
-  }
-  if (owned.has(execution)) {
-    (execution as { runs: Execution["runs"] }).runs = runs;
-    return execution;
-  }
-  return { ...execution, runs };
-}
 
 /** The id of the machine's own run. */
 export const ROOT_RUN = "";
@@ -112,7 +87,7 @@ export function checkSequence(execution: Execution, event: HistoryEvent): void {
 }
 
 function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, definition: Readonly<Record<string, unknown>>): Execution {
-  const root: Run = { id: ROOT_RUN, scope: { kind: "root" }, variables: {}, lastEventId: event.id };
+  const root: Run = { id: ROOT_RUN, parent: null, scope: { kind: "root" }, variables: {}, lastEventId: event.id, state: null, ended: null, next: null, collected: false };
   let timers = emptyTable<TimerWork>();
   if (event.timer) {
     timers = tableSet(timers, event.timer.id, {
@@ -123,7 +98,7 @@ function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, def
     });
   }
   return {
-    format: "stepfold-execution/1",
+    format: "stepfold-execution/2",
     workflow: event.workflow,
     definition,
     facts: event.execution,
@@ -205,9 +180,9 @@ class Evolution {
 
   /**
    * The run `id`, ready to be changed and then handed to `putRun`: the run itself when this
-   * decision made it, else a shallow copy of every field (absent ones as undefined). Every event of
-   * a run moves its `lastEventId`. The active state is replaced, or changed through ownState, and a
-   * Map's work through ownMapWork. (Two calls rather than a recipe callback: no closure per event.)
+   * decision made it, else a shallow copy. Every event of a run moves its `lastEventId`. The active
+   * state is replaced, or changed through ownState, and a Map's work through ownMapWork. (Two calls
+   * rather than a recipe callback: no closure per event.)
    */
   private draftRun(id: string): RunDraft {
     const run = this.run(id);
@@ -216,7 +191,7 @@ class Evolution {
       mine.lastEventId = this.event.id;
       return mine;
     }
-    // A literal of every field (absent ones as undefined): faster than a spread plus a property.
+    // Every run has every field (absent ones null), so this literal has the one shape all runs share.
     return {
       id: run.id,
       parent: run.parent,
@@ -230,20 +205,12 @@ class Evolution {
     };
   }
 
-  /** Finishes a run's update: a run changed in place is noted for settle if it lost a field; a copy is stored. */
+  /** Finishes a run's update: a copy is stored (a run changed in place already is). */
   private putRun(draft: RunDraft): void {
     const owned = this.owned;
-    if (owned?.has(draft)) {
-      // Removed fields stay as undefined until the decision settles: `delete` would slow the object down.
-      if ((draft.state === undefined && "state" in draft) || (draft.next === undefined && "next" in draft) || (draft.ended === undefined && "ended" in draft)) {
-        const unsettled = (owned.unsettledRuns ??= []);
-        if (unsettled[unsettled.length - 1] !== draft.id) unsettled.push(draft.id);
-      }
-      return;
-    }
-    const next = withoutUndefined(draft);
-    owned?.add(next);
-    this.runs = tableSet(this.runs, draft.id, next, owned);
+    if (owned?.has(draft)) return;
+    owned?.add(draft);
+    this.runs = tableSet(this.runs, draft.id, draft, owned);
   }
 
   /** The run's active state, changeable: in place when this decision made it, else a copy it now owns. */
@@ -322,7 +289,7 @@ class Evolution {
 
   /** Starts a Parallel branch's or a Map iteration's run, inside run `parent`. */
   private addChildRun(id: string, parent: string, scope: Run["scope"]): void {
-    this.runs = tableSet(this.runs, id, { id, parent, scope, variables: NO_VARIABLES, lastEventId: this.event.id }, this.owned);
+    this.runs = tableSet(this.runs, id, { id, parent, scope, variables: NO_VARIABLES, lastEventId: this.event.id, state: null, ended: null, next: null, collected: false }, this.owned);
   }
 
   /** Removes the runs of a Map's iterations: running ones with all they wait for, and collected results. */
@@ -343,7 +310,17 @@ class Evolution {
       mine.collected = true;
       return;
     }
-    const collected: Run = { id: iteration.id, parent: iteration.parent, scope: iteration.scope, variables: NO_VARIABLES, lastEventId: iteration.lastEventId, ended: { output }, collected: true };
+    const collected: Run = {
+      id: iteration.id,
+      parent: iteration.parent,
+      scope: iteration.scope,
+      variables: NO_VARIABLES,
+      lastEventId: iteration.lastEventId,
+      state: null,
+      ended: { output },
+      next: null,
+      collected: true,
+    };
     this.owned?.add(collected);
     this.runs = tableSet(this.runs, iteration.id, collected, this.owned);
   }
@@ -444,11 +421,10 @@ class Evolution {
         const { name, input } = event.stateEnteredEventDetails;
         if (run.state) this.fail(`run '${run.id}' is still in state '${run.state.name}'`);
         if (run.ended) this.fail(`run '${run.id}' has already ended`);
-        if (run.next !== undefined && run.next !== name) this.fail(`run '${run.id}' goes to '${run.next}', not '${name}'`);
+        if (run.next !== null && run.next !== name) this.fail(`run '${run.id}' goes to '${run.next}', not '${name}'`);
         const timer = event.timer;
         const draft = this.draftRun(run.id);
-        // No `next` key where there was none: a run with a key set to undefined is rebuilt by settle.
-        if (draft.next !== undefined) draft.next = undefined;
+        draft.next = null;
         draft.state = {
           name,
           enteredEventId: event.id,
@@ -475,7 +451,7 @@ class Evolution {
         this.clearWaiting(state);
         if (state.work.kind === "parallel") for (const id of state.work.branches) this.removeRunTree(id);
         const draft = this.draftRun(this.event.run ?? ROOT_RUN);
-        draft.state = undefined;
+        draft.state = null;
         if (assignedVariables) draft.variables = { ...draft.variables, ...assignedVariables };
         if (event.next !== undefined) draft.next = event.next;
         else draft.ended = { output };
@@ -494,7 +470,7 @@ class Evolution {
         if (work.kind === "parallel") for (const branch of work.branches) this.removeRunTree(branch);
         if (work.kind === "map") this.dropIterations(work);
         const draft = this.draftRun(run.id);
-        draft.state = undefined;
+        draft.state = null;
         draft.ended = { error: "States.Aborted" };
         this.putRun(draft);
         return;
@@ -633,7 +609,7 @@ class Evolution {
         if (!iteration || iteration.collected) this.fail(`iteration ${index} is not running`);
         const output = event.type === "MapIterationSucceeded" ? event.output : event.type === "MapIterationFailed" ? event.output : undefined;
         if (event.type === "MapIterationSucceeded") {
-          if (iteration.state || iteration.next !== undefined) this.fail(`iteration ${index} has not ended`);
+          if (iteration.state || iteration.next !== null) this.fail(`iteration ${index} has not ended`);
         } else {
           this.removeRunTree(id);
         }
@@ -679,17 +655,6 @@ class Evolution {
   private touchRun(): void {
     this.putRun(this.draftRun(this.event.run ?? ROOT_RUN));
   }
-}
-
-/** The run as plain JSON: fields set to undefined (removed) are left out, without `delete`. */
-function withoutUndefined(draft: RunDraft): Run {
-  const run: RunDraft = { id: draft.id, scope: draft.scope, variables: draft.variables, lastEventId: draft.lastEventId };
-  if (draft.parent !== undefined) run.parent = draft.parent;
-  if (draft.state !== undefined) run.state = draft.state;
-  if (draft.ended !== undefined) run.ended = draft.ended;
-  if (draft.next !== undefined) run.next = draft.next;
-  if (draft.collected) run.collected = true;
-  return run;
 }
 
 /** Shared by every state that has not retried or is waiting for nothing: never changed in place. */

@@ -32,7 +32,7 @@ export interface ExecutionFacts {
 /** An execution: facts, where every run stands, and the work the host owes it. */
 export interface Execution {
   /** The format of this object, so stored executions can be recognized. */
-  readonly format: "stepfold-execution/1";
+  readonly format: "stepfold-execution/2";
   /** The fingerprint of the workflow it runs (a hash of the definition). */
   readonly workflow: string;
   /** The definition it runs, so that `resume` needs nothing but the execution. */
@@ -57,26 +57,26 @@ export interface Execution {
 /** One running `States` scope. */
 export interface Run {
   readonly id: string;
-  /** The run that holds the Parallel or Map state this run belongs to (absent for the machine). */
-  readonly parent?: string;
+  /** The run that holds the Parallel or Map state this run belongs to (null for the machine). */
+  readonly parent: string | null;
   /** Which scope of the workflow: the machine, branch `index` of a Parallel, or an iteration of a Map. */
   readonly scope: { readonly kind: "root" } | { readonly kind: "branch" | "iteration"; readonly state: string; readonly index: number };
   /** Variables assigned in this scope (outer scopes are read through `parent`). */
   readonly variables: Readonly<Record<string, unknown>>;
   /** Id of the latest event of this run, for `previousEventId`. */
   readonly lastEventId: number;
-  /** The state running now; absent once the run has ended. */
-  readonly state?: ActiveState;
-  /** Set when the run has ended. */
-  readonly ended?: { readonly output: unknown } | { readonly error?: string; readonly cause?: string };
-  /** The state the run goes to next, between an Exited event and the next Entered one. */
-  readonly next?: string;
+  /** The state running now; null between states and once the run has ended. */
+  readonly state: ActiveState | null;
+  /** How the run ended; null while it runs. */
+  readonly ended: { readonly output: unknown } | { readonly error?: string; readonly cause?: string } | null;
+  /** The state the run goes to next, between an Exited event and the next Entered one; else null. */
+  readonly next: string | null;
   /**
    * Set on a Map iteration once its Map has taken its result (MapIterationSucceeded, or a tolerated
    * MapIterationFailed): the run then only holds that result, in `ended`, until the Map collects
    * every result when it succeeds. Keeping results on their runs spares a table write per iteration.
    */
-  readonly collected?: true;
+  readonly collected: boolean;
 }
 
 /** A state of a run, from its Entered event until it exits. */
