@@ -223,7 +223,7 @@ describe("Map", () => {
 describe("Map: where iteration results are kept", () => {
   const held = (fields: Record<string, unknown> = {}) =>
     map({ End: undefined, Next: "Hold", ...fields }, { Hold: { Type: "Wait", Seconds: 60, End: true } });
-  const runs = (step: Step) => tableValues(step.execution.runs);
+  const runs = (step: Step) => [step.execution.root, ...tableValues(step.execution.runs)];
   const runIds = (step: Step) => runs(step).map((run) => run.id).sort();
 
   it("keeps a finished iteration's result on its run until the Map succeeds, then drops every iteration run", async () => {

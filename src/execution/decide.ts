@@ -15,7 +15,7 @@ import { parsePath } from "../data/path.js";
 import type { Catcher, Dataflow, MapState, ParallelState, State, TaskState, WaitState, Workflow } from "../definition/model.js";
 import { jsonPathEffectiveInput, selectedInput, shapeOutput, type Eventually, type Failure, type Outcome, type Shaped, type ShapeOptions, type StateData } from "./dataflow.js";
 import type { HistoryEvent, NewEvent, RetryDecision, StateEnteredEvent, StateExitedEvent, TimerStart } from "./events.js";
-import { evolve, iterationRunId, Ownership, ROOT_RUN } from "./evolve.js";
+import { evolve, iterationRunId, Ownership, ROOT_RUN, runOf } from "./evolve.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerWork } from "./model.js";
 import { BLOCKED, errorFields, errorMatches, isoAfter, TERMINAL_ERRORS, tolerated, type StateOutcome } from "./outcome.js";
 import { randomCursor, type RandomCursor, type RandomState } from "./random.js";
@@ -196,7 +196,7 @@ export class Decision {
     const event = partial as Writable<HistoryEvent> & { random?: RandomState; child?: true };
     if (runId !== ROOT_RUN) event.run = runId;
     event.id = id;
-    event.previousEventId = previousEventId ?? tableGet(execution.runs, runId)?.lastEventId ?? tableGet(execution.runs, ROOT_RUN)?.lastEventId ?? 0;
+    event.previousEventId = previousEventId ?? (runOf(execution, runId) ?? execution.root).lastEventId;
     event.timestamp = this.at;
     // The generator's state goes into the first event after a draw (most events draw nothing).
     if (this.drawing && this.drawing.drawn() !== this.recordedDraws) {
@@ -238,7 +238,7 @@ export class Decision {
   // ------------------------------------------------------------------------------------------ runs
 
   run(id: string): Run | undefined {
-    return tableGet(this.execution.runs, id);
+    return runOf(this.execution, id);
   }
 
   /** A Map iteration's run while it still runs (not once its Map has taken its result). */

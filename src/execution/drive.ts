@@ -12,7 +12,7 @@ import type { Eventually } from "./dataflow.js";
 import { Decision, ExecutionOver } from "./decide.js";
 import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
-import { checkSequence, evolve, Ownership, pendingWork, ROOT_RUN } from "./evolve.js";
+import { checkSequence, evolve, Ownership, pendingWork, ROOT_RUN, runOf } from "./evolve.js";
 import type { Execution, Limits, Pending, Run, TaskWork } from "./model.js";
 import { uuidV4 } from "../data/intrinsics/random.js";
 import { randomCursor, seedRandom } from "./random.js";
@@ -410,7 +410,7 @@ function targetsOf(state: State): string[] {
 /** Checks that an event is one the workflow allows at this point (evolve checks the rest). */
 function checkFits(workflow: Workflow, execution: Execution, event: HistoryEvent): void {
   const runId = event.run ?? ROOT_RUN;
-  const run = tableGet(execution.runs, runId);
+  const run = runOf(execution, runId);
   const mismatch = (reason: string): never => {
     throw new HistoryMismatch(event.id, reason);
   };

@@ -49,6 +49,9 @@ const FEW_OWNED = 32;
 /** The id of the machine's own run. */
 export const ROOT_RUN = "";
 
+/** The run with this id: the machine's own (`root`) or one in `runs`. */
+export const runOf = (execution: Execution, id: string): Run | undefined => (id === ROOT_RUN ? execution.root : tableGet(execution.runs, id));
+
 /** The run id of branch `index` of the Parallel started by event `startedEventId`. */
 export const branchRunId = (startedEventId: number, index: number): string => `${startedEventId}.${index}`;
 
@@ -107,7 +110,8 @@ function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, def
     lastEventId: event.id,
     random: event.random ?? seedRandom(event.seed),
     limits: event.limits,
-    runs: tableSet(emptyTable<Run>(), ROOT_RUN, root),
+    root,
+    runs: emptyTable<Run>(),
     tasks: emptyTable<TaskWork>(),
     timers,
   };
@@ -119,6 +123,7 @@ class Evolution {
   private event!: HistoryEvent;
   /** Objects the current decision made itself, which it may change in place. */
   private owned: Ownership | undefined;
+  private root!: Run;
   private runs!: Table<Run>;
   private tasks!: Table<TaskWork>;
   private timers!: Table<TimerWork>;
@@ -130,6 +135,7 @@ class Evolution {
     this.execution = execution;
     this.event = event;
     this.owned = owned;
+    this.root = execution.root;
     this.runs = execution.runs;
     this.tasks = execution.tasks;
     this.timers = execution.timers;
@@ -145,6 +151,7 @@ class Evolution {
       mine.time = event.timestamp;
       mine.lastEventId = event.id;
       if (event.random) mine.random = event.random;
+      mine.root = this.root;
       mine.runs = this.runs;
       mine.tasks = this.tasks;
       mine.timers = this.timers;
@@ -161,6 +168,7 @@ class Evolution {
       lastEventId: event.id,
       random: event.random ?? execution.random,
       limits: execution.limits,
+      root: this.root,
       runs: this.runs,
       tasks: this.tasks,
       timers: this.timers,
@@ -175,7 +183,7 @@ class Evolution {
   }
 
   private run(id: string = this.event.run ?? ROOT_RUN): Run {
-    return tableGet(this.runs, id) ?? this.fail(`it belongs to run '${id}', which is not running`);
+    return (id === ROOT_RUN ? this.root : tableGet(this.runs, id)) ?? this.fail(`it belongs to run '${id}', which is not running`);
   }
 
   /**
@@ -210,7 +218,8 @@ class Evolution {
     const owned = this.owned;
     if (owned?.has(draft)) return;
     owned?.add(draft);
-    this.runs = tableSet(this.runs, draft.id, draft, owned);
+    if (draft.id === ROOT_RUN) this.root = draft;
+    else this.runs = tableSet(this.runs, draft.id, draft, owned);
   }
 
   /** The run's active state, changeable: in place when this decision made it, else a copy it now owns. */
