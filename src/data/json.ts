@@ -118,7 +118,9 @@ function copyValue(value: unknown, depth: number): unknown {
     return copy;
   }
   const copy: JsonObject = {};
-  for (const key of Object.keys(value)) {
+  // for-in with an own-key check lists what Object.keys would, without building the list.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const item = (value as JsonObject)[key];
     if (!isDropped(item)) setOwn(copy, key, copyValue(item, depth - 1));
   }

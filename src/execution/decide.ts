@@ -67,21 +67,30 @@ interface ContextExtra {
   readonly mapItem?: { readonly index: number; readonly value: unknown };
 }
 
-/** A state's data; the context object is built the first time something reads `$$`. */
+/** No token and no Map item. */
+const NO_EXTRA: ContextExtra = {};
+
+/**
+ * A state's data. The context object is built the first time something reads `$$`, and the
+ * random source the first time something asks for it: most states use neither.
+ */
 class LiveStateData implements StateData {
   private built: Record<string, unknown> | undefined;
   readonly input: unknown;
 
   constructor(
-    private readonly shared: SharedContext,
+    private readonly decision: Decision,
     private readonly state: State,
     private readonly active: ActiveState,
     private readonly extra: ContextExtra,
     readonly variables: Readonly<Record<string, unknown>>,
-    readonly random: () => number,
     readonly now: number,
   ) {
     this.input = active.input;
+  }
+
+  get random(): () => number {
+    return this.decision.draw;
   }
 
   get context(): Record<string, unknown> {
@@ -93,7 +102,7 @@ class LiveStateData implements StateData {
     const retries = state.type === "Task" || state.type === "Parallel" || state.type === "Map";
     // Literals with absent facts as undefined (which the Context Object leaves out): spreads of
     // conditional objects cost an allocation each, per Map item.
-    return stateContextObject(this.shared, {
+    return stateContextObject(this.decision.sharedContext, {
       state: { name: active.name, enteredTime: active.enteredTime, retryCount: retries ? active.retryCount : undefined },
       task: extra.token !== undefined ? { token: extra.token } : undefined,
       mapItem: extra.mapItem ? { index: extra.mapItem.index, value: extra.mapItem.value, source: "STATE_DATA" } : undefined,
@@ -155,7 +164,7 @@ export class Decision {
   private shared: SharedContext | undefined;
 
   /** The Context Object's `Execution` and `StateMachine`, the same for every state of the execution. */
-  private get sharedContext(): SharedContext {
+  get sharedContext(): SharedContext {
     const facts = this.execution.facts;
     return (this.shared ??= sharedContext(
       { id: facts.id, name: facts.name, input: facts.input, roleArn: facts.roleArn, startTime: facts.startTime, ...(facts.type === "EXPRESS" ? {} : { redriveCount: 0 }) },
@@ -163,8 +172,12 @@ export class Decision {
     ));
   }
 
-  /** The next random number in [0, 1), for state data (which may never draw). */
-  readonly draw = (): number => this.cursor.next();
+  private drawFunction: (() => number) | undefined;
+
+  /** A function giving the next random number in [0, 1), for state data (made on first use: most states draw nothing). */
+  get draw(): () => number {
+    return (this.drawFunction ??= () => this.cursor.next());
+  }
 
   /** Moves the decision's clock (advanceTime fires timers at their own times). */
   setTime(at: string): void {
@@ -263,8 +276,8 @@ export class Decision {
     return isEmpty(run.variables) ? outer : { ...outer, ...run.variables };
   }
 
-  stateData(runId: string, state: State, active: ActiveState, extra: ContextExtra = {}): StateData {
-    return new LiveStateData(this.sharedContext, state, active, extra, this.variablesOf(runId), this.draw, this.atMillis);
+  stateData(runId: string, state: State, active: ActiveState, extra: ContextExtra = NO_EXTRA): StateData {
+    return new LiveStateData(this, state, active, extra, this.variablesOf(runId), this.atMillis);
   }
 
   active(runId: string): { run: Run; active: ActiveState; state: State } {

@@ -132,13 +132,16 @@ export function tableDelete<T>(table: Table<T>, key: string, owned?: Owned): Tab
   if (!leaf || i < 0) return table;
   if (owned) {
     const mine = ownedLeaf(table, h, owned);
-    mine.leaf.splice(i, 2);
+    // Shifted down in place: splice would also build an array of the removed entries.
+    mine.leaf.copyWithin(i, i + 2);
+    mine.leaf.length -= 2;
     if (mine.leaf.length === 0) mine.bucket[mine.low] = null;
     mine.table.size -= 1;
     return mine.table;
   }
   const newLeaf = leaf.slice();
-  newLeaf.splice(i, 2);
+  newLeaf.copyWithin(i, i + 2);
+  newLeaf.length -= 2;
   return withLeaf(table, h, newLeaf.length > 0 ? newLeaf : null, table.size - 1);
 }
 

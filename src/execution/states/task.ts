@@ -59,7 +59,7 @@ export function attemptTask(d: Decision, runId: string, state: TaskState, active
   const { resource } = resourceOf(state);
   const kind = resource.ok ? resource.value.kind : "integration";
   const token = state.pattern === "callback" || kind === "activity" ? uuidV4(d.cursor.next) : undefined;
-  const data = d.stateData(runId, state, active, token !== undefined ? { token } : {});
+  const data = d.stateData(runId, state, active, token !== undefined ? { token } : undefined);
   return whenReady(taskInputs(state, data), (inputs) => {
     if (!inputs.ok) return d.evaluationError(runId, state, active, inputs.failure);
     const over = d.tooLarge(inputs.value.parameters, state.name);
@@ -171,7 +171,7 @@ export function taskSucceeded(d: Decision, task: TaskWork, output: unknown): Eve
     d.emit(scope, { type: "ActivitySucceeded", activitySucceededEventDetails: { output }, taskId: task.id });
   }
   const { active, state } = d.active(task.run);
-  const data = d.stateData(task.run, state, active, task.token !== undefined ? { token: task.token } : {});
+  const data = d.stateData(task.run, state, active, task.token !== undefined ? { token: task.token } : undefined);
   const shaped = shapeOutput((state as TaskState).dataflow, data, output, { assignInput: output, offerResult: true });
   return shaped instanceof Promise ? shaped.then((later) => exitTask(d, task.run, state as TaskState, active, later)) : exitTask(d, task.run, state as TaskState, active, shaped);
 }
