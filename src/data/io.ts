@@ -125,7 +125,7 @@ function selectPath(path: CompiledPath | null, documents: DataDocuments): DataRe
  * `The JSONPath '$.x' specified for the field 'value.$' could not be found in the input '{"a":1}'`.
  */
 export function evaluateTemplate(template: PayloadTemplate, documents: DataDocuments, random: () => number): DataResult {
-  const environment = intrinsicEnvironment(documents, random);
+  const environment = new TemplateEnvironment(documents, random);
   const outcome = evaluateNode(template, documents, environment);
   return outcome instanceof TemplateFailure ? failed(outcome.error, outcome.cause) : succeeded(outcome);
 }
@@ -205,25 +205,33 @@ export function intrinsicCause(call: IntrinsicCall, message: string): string {
  * arguments, Step Functions Local (AWS's own emulator) names the path relative to the context
  * (`$.Task.Token` for `$$.Task.Token`) and shows the state input; that wording is followed here.
  */
-function intrinsicEnvironment(documents: DataDocuments, random: () => number): IntrinsicEnvironment {
-  return {
-    readPath(path) {
-      const read = readDataPath(path, documents);
-      if (read.ok) return read;
-      if (path.root === "variable") {
-        const searched = searchedDocument(path, documents);
-        return {
-          ok: false,
-          message: searched.found
-            ? `The JsonPath argument for the field '${path.source}' could not be found in the input '${compactJson(searched.document)}'`
-            : `The JsonPath argument for the field '${path.source}' could not be found: ${read.message}`,
-        };
-      }
-      const field = path.root === "context" ? path.query : path.source;
-      return { ok: false, message: `The JsonPath argument for the field '${field}' could not be found in the input '${compactJson(documents.input)}'` };
-    },
-    random,
-  };
+class TemplateEnvironment implements IntrinsicEnvironment {
+  // A class rather than a literal of closures: one object per template, its methods shared.
+  constructor(
+    private readonly documents: DataDocuments,
+    private readonly randomSource: () => number,
+  ) {}
+
+  random(): number {
+    return this.randomSource();
+  }
+
+  readPath(path: CompiledPath): PathRead {
+    const documents = this.documents;
+    const read = readDataPath(path, documents);
+    if (read.ok) return read;
+    if (path.root === "variable") {
+      const searched = searchedDocument(path, documents);
+      return {
+        ok: false,
+        message: searched.found
+          ? `The JsonPath argument for the field '${path.source}' could not be found in the input '${compactJson(searched.document)}'`
+          : `The JsonPath argument for the field '${path.source}' could not be found: ${read.message}`,
+      };
+    }
+    const field = path.root === "context" ? path.query : path.source;
+    return { ok: false, message: `The JsonPath argument for the field '${field}' could not be found in the input '${compactJson(documents.input)}'` };
+  }
 }
 
 /** Compact JSON text for a cause; never throws (a value JSON cannot express shows as `null`). */

@@ -98,7 +98,9 @@ export function unexpectedResultType(expression: JsonataExpression, location: st
 
 /** Evaluates a payload template against `input` (JSONPath). */
 export function evaluatePayload(template: PayloadTemplate, data: StateData, input: unknown): Outcome<unknown> {
-  return fromData(evaluateTemplate(template, documents(data, input), data.random));
+  const result = evaluateTemplate(template, documents(data, input), data.random);
+  // A success has the same shape in both: only a failure is rewrapped.
+  return result.ok ? result : fromData(result);
 }
 
 /** Evaluates a JSONata template with `$states` as given. */

@@ -2,8 +2,11 @@
  * Runs a parsed intrinsic call against the execution's data. Pure: paths and randomness come
  * from the environment, failures come back as values.
  */
-import { argumentFailure, arityProblem, isIntrinsicName, SIGNATURES, valueProblem } from "./functions.js";
+import { argumentFailure, arityProblem, SIGNATURES, valueProblem, type IntrinsicSignature } from "./functions.js";
 import { PATH_FAILURE_ERROR, type IntrinsicCall, type IntrinsicEnvironment, type IntrinsicResult } from "./types.js";
+
+/** The table by name, as a Map: a name's hash is cached in the string, so lookups stay cheap. */
+const BY_NAME: ReadonlyMap<string, IntrinsicSignature> = new Map(Object.entries(SIGNATURES));
 
 /**
  * Evaluates a call: arguments left to right (paths read through `env`, nested calls first), each
@@ -13,8 +16,8 @@ import { PATH_FAILURE_ERROR, type IntrinsicCall, type IntrinsicEnvironment, type
  */
 export function evaluateIntrinsic(call: IntrinsicCall, env: IntrinsicEnvironment): IntrinsicResult {
   // The call normally comes from parseIntrinsic, but a hand-made one must not crash either.
-  if (!isIntrinsicName(call.name)) return argumentFailure(`'${String(call.name)}' is not a known intrinsic function`);
-  const signature = SIGNATURES[call.name];
+  const signature = BY_NAME.get(call.name);
+  if (signature === undefined) return argumentFailure(`'${String(call.name)}' is not a known intrinsic function`);
   const arity = arityProblem(signature, call.args.length);
   if (arity !== undefined) return argumentFailure(arity);
   const values = new Array<unknown>(call.args.length);
