@@ -195,9 +195,23 @@ export class Decision {
    * `partial` is a fresh literal of the caller's, which becomes the event without a second copy.
    */
   emit(runId: string, partial: NewEvent | HistoryEvent, previousEventId?: number): HistoryEvent {
-    const { execution } = this;
-    const id = execution.lastEventId + 1;
-    if (id >= execution.limits.historyEvents && !ENDS.has(partial.type)) {
+    this.reserve(partial.type);
+    const event = partial as Writable<HistoryEvent>;
+    if (runId !== ROOT_RUN) event.run = runId;
+    event.id = this.execution.lastEventId + 1;
+    event.previousEventId = previousEventId ?? this.previousEventId(runId);
+    event.timestamp = this.at;
+    return this.record(runId, event as HistoryEvent);
+  }
+
+  /**
+   * Makes room for an event of `type`: at the history limit the execution fails first (and the
+   * ExecutionOver thrown ends the decision). Callers that fill an event's envelope themselves, in
+   * its literal, call this before they take the next id, then `record`.
+   */
+  reserve(type: HistoryEvent["type"]): void {
+    const execution = this.execution;
+    if (execution.lastEventId + 1 >= execution.limits.historyEvents && !ENDS.has(type)) {
       this.emit(ROOT_RUN, {
         type: "ExecutionFailed",
         executionFailedEventDetails: {
@@ -206,22 +220,28 @@ export class Decision {
         },
       });
     }
-    const event = partial as Writable<HistoryEvent> & { random?: RandomState; child?: true };
-    if (runId !== ROOT_RUN) event.run = runId;
-    event.id = id;
-    event.previousEventId = previousEventId ?? (runOf(execution, runId) ?? execution.root).lastEventId;
-    event.timestamp = this.at;
+  }
+
+  /** The previous event of a run: its latest (or the machine's, for a run that has none). */
+  previousEventId(runId: string): number {
+    const execution = this.execution;
+    return (runOf(execution, runId) ?? execution.root).lastEventId;
+  }
+
+  /** Records an event whose envelope is filled: its random state and child mark, then evolve and the log. */
+  record(runId: string, event: HistoryEvent): HistoryEvent {
+    const filled = event as Writable<HistoryEvent> & { random?: RandomState; child?: true };
     // The generator's state goes into the first event after a draw (most events draw nothing).
     if (this.drawing && this.drawing.drawn() !== this.recordedDraws) {
       this.recordedDraws = this.drawing.drawn();
-      event.random = this.drawing.state();
+      filled.random = this.drawing.state();
     }
-    if (this.belongsToChild(runId, partial)) event.child = true;
-    this.execution = evolve(execution, event as HistoryEvent, undefined, this.owned);
-    this.events.push(event as HistoryEvent);
+    if (this.belongsToChild(runId, event)) filled.child = true;
+    this.execution = evolve(this.execution, event, undefined, this.owned);
+    this.events.push(event);
     // Only an Execution* end event ends the execution.
     if (this.execution.status !== "RUNNING") throw new ExecutionOver();
-    return event as HistoryEvent;
+    return event;
   }
 
   /** Whether an event belongs to a Distributed Map's child execution rather than to this history. */
@@ -429,15 +449,19 @@ export class Decision {
 
   entered(runId: string, state: State, input: unknown, timer?: TimerStart): ActiveState {
     const type = ENTERED_TYPE[state.type];
+    this.reserve(type);
     const stateEnteredEventDetails = { name: state.name, input };
-    // The envelope's fields come first, in the literal: emit fills them in place, so the event has
-    // its final shape from the start instead of a chain of hidden classes, one per added field.
+    // The envelope is filled in the literal: every event of these, the most frequent kinds, is
+    // built in its final shape, and no store into it goes through a polymorphic `emit`.
+    const id = this.nextEventId;
+    const previousEventId = this.previousEventId(runId);
+    const timestamp = this.at;
     const event: Writable<StateEnteredEvent> =
       runId === ROOT_RUN
-        ? { type, id: 0, previousEventId: 0, timestamp: "", stateEnteredEventDetails }
-        : { type, run: runId, id: 0, previousEventId: 0, timestamp: "", stateEnteredEventDetails };
+        ? { type, id, previousEventId, timestamp, stateEnteredEventDetails }
+        : { type, run: runId, id, previousEventId, timestamp, stateEnteredEventDetails };
     if (timer) event.timer = timer;
-    this.emit(runId, event);
+    this.record(runId, event);
     // The run's state as the event made it (without the lookup of the state `active` also does).
     const active = this.run(runId)?.state;
     if (!active) throw new Error(`run '${runId}' has no active state`);
@@ -448,19 +472,23 @@ export class Decision {
   exited(runId: string, state: State, shaped: Shaped, next: string | undefined): StateOutcome {
     if (state.type === "Fail") throw new Error("a Fail state does not exit");
     const type = EXITED_TYPE[state.type];
+    this.reserve(type);
     const stateExitedEventDetails: Writable<StateExitedEvent["stateExitedEventDetails"]> = { name: state.name, output: shaped.output };
     if (shaped.assigned && !isEmpty(shaped.assigned)) stateExitedEventDetails.assignedVariables = shaped.assigned;
-    // As in `entered`: the event in its final shape, one literal per shape.
+    // As in `entered`: the envelope in the literal, one literal per shape.
+    const id = this.nextEventId;
+    const previousEventId = this.previousEventId(runId);
+    const timestamp = this.at;
     const root = runId === ROOT_RUN;
     const event: StateExitedEvent =
       next === undefined
         ? root
-          ? { type, id: 0, previousEventId: 0, timestamp: "", stateExitedEventDetails }
-          : { type, run: runId, id: 0, previousEventId: 0, timestamp: "", stateExitedEventDetails }
+          ? { type, id, previousEventId, timestamp, stateExitedEventDetails }
+          : { type, run: runId, id, previousEventId, timestamp, stateExitedEventDetails }
         : root
-          ? { type, id: 0, previousEventId: 0, timestamp: "", stateExitedEventDetails, next }
-          : { type, run: runId, id: 0, previousEventId: 0, timestamp: "", stateExitedEventDetails, next };
-    this.emit(runId, event);
+          ? { type, id, previousEventId, timestamp, stateExitedEventDetails, next }
+          : { type, run: runId, id, previousEventId, timestamp, stateExitedEventDetails, next };
+    this.record(runId, event);
     return next !== undefined ? { kind: "next", name: next, input: shaped.output } : { kind: "end", output: shaped.output };
   }
 
