@@ -224,8 +224,7 @@ export class Decision {
 
   /** The previous event of a run: its latest (or the machine's, for a run that has none). */
   previousEventId(runId: string): number {
-    const execution = this.execution;
-    return (runOf(execution, runId) ?? execution.root).lastEventId;
+    return (this.run(runId) ?? this.execution.root).lastEventId;
   }
 
   /** Records an event whose envelope is filled: its random state and child mark, then evolve and the log. */
@@ -270,8 +269,20 @@ export class Decision {
 
   // ------------------------------------------------------------------------------------------ runs
 
+  /** The run last looked up, and the execution's latest event then: runs change only with events. */
+  private seenRun: Run | undefined;
+  private seenRunId: string | undefined;
+  private seenAtEvent = -1;
+
   run(id: string): Run | undefined {
-    return runOf(this.execution, id);
+    const execution = this.execution;
+    // A state looks up its run several times between two events: once per event is enough.
+    if (id === this.seenRunId && execution.lastEventId === this.seenAtEvent) return this.seenRun;
+    const run = runOf(execution, id);
+    this.seenRun = run;
+    this.seenRunId = id;
+    this.seenAtEvent = execution.lastEventId;
+    return run;
   }
 
   /** A Map iteration's run while it still runs (not once its Map has taken its result). */

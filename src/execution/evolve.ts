@@ -125,6 +125,8 @@ class Evolution {
   private owned: Ownership | undefined;
   private root!: Run;
   private runs!: Table<Run>;
+  /** The run last found in `runs` during this event (most events look up their run several times); dropped when `runs` changes. */
+  private seen: Run | undefined;
   private tasks!: Table<TaskWork>;
   private timers!: Table<TimerWork>;
   private status!: Execution["status"];
@@ -137,6 +139,7 @@ class Evolution {
     this.owned = owned;
     this.root = execution.root;
     this.runs = execution.runs;
+    this.seen = undefined;
     this.tasks = execution.tasks;
     this.timers = execution.timers;
     this.status = execution.status;
@@ -183,7 +186,12 @@ class Evolution {
   }
 
   private run(id: string = this.event.run ?? ROOT_RUN): Run {
-    return (id === ROOT_RUN ? this.root : tableGet(this.runs, id)) ?? this.fail(`it belongs to run '${id}', which is not running`);
+    if (id === ROOT_RUN) return this.root;
+    const seen = this.seen;
+    if (seen !== undefined && seen.id === id) return seen;
+    const run = tableGet(this.runs, id) ?? this.fail(`it belongs to run '${id}', which is not running`);
+    this.seen = run;
+    return run;
   }
 
   /**
@@ -218,8 +226,12 @@ class Evolution {
     const owned = this.owned;
     if (owned?.has(draft)) return;
     owned?.add(draft);
-    if (draft.id === ROOT_RUN) this.root = draft;
-    else this.runs = tableSet(this.runs, draft.id, draft, owned);
+    if (draft.id === ROOT_RUN) {
+      this.root = draft;
+    } else {
+      this.runs = tableSet(this.runs, draft.id, draft, owned);
+      this.seen = draft;
+    }
   }
 
   /** The run's active state, changeable: in place when this decision made it, else a copy it now owns. */
@@ -294,11 +306,13 @@ class Evolution {
       if (work.kind === "map") this.dropIterations(work);
     }
     this.runs = tableDelete(this.runs, id, this.owned);
+    this.seen = undefined;
   }
 
   /** Starts a Parallel branch's or a Map iteration's run, inside run `parent`. */
   private addChildRun(id: string, parent: string, scope: Run["scope"]): void {
     this.runs = tableSet(this.runs, id, { id, parent, scope, variables: NO_VARIABLES, lastEventId: this.event.id, state: null, ended: null, next: null, collected: false }, this.owned);
+    this.seen = undefined;
   }
 
   /** Removes the runs of a Map's iterations: running ones with all they wait for, and collected results. */
@@ -332,6 +346,7 @@ class Evolution {
     };
     this.owned?.add(collected);
     this.runs = tableSet(this.runs, iteration.id, collected, this.owned);
+    this.seen = undefined;
   }
 
   /** A failure that may lead to a retry: the state waits for the retry timer. */
@@ -400,6 +415,7 @@ class Evolution {
     this.status = status;
     this.outcome = outcome;
     this.runs = emptyTable();
+    this.seen = undefined;
     this.tasks = emptyTable();
     this.timers = emptyTable();
   }
