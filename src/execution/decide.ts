@@ -311,6 +311,13 @@ export class Decision {
     return new LiveStateData(this, state, active, extra, this.variablesOf(runId), this.atMillis);
   }
 
+  /** The state a run is in, without its definition (and without the object `active` returns). */
+  activeState(runId: string): ActiveState {
+    const active = this.run(runId)?.state;
+    if (!active) throw new Error(`run '${runId}' has no active state`);
+    return active;
+  }
+
   active(runId: string): { run: Run; active: ActiveState; state: State } {
     const run = this.run(runId);
     const active = run?.state;
@@ -473,10 +480,7 @@ export class Decision {
         : { type, run: runId, id, previousEventId, timestamp, stateEnteredEventDetails };
     if (timer) event.timer = timer;
     this.record(runId, event);
-    // The run's state as the event made it (without the lookup of the state `active` also does).
-    const active = this.run(runId)?.state;
-    if (!active) throw new Error(`run '${runId}' has no active state`);
-    return active;
+    return this.activeState(runId);
   }
 
   /** Writes the Exited event and says where the run goes. */
@@ -541,10 +545,20 @@ export class Decision {
     });
   }
 
+  /**
+   * The last object found within the payload limit. A value is often checked twice (a task's
+   * result, then the same object as the state's output), and values are never changed in place.
+   */
+  private withinLimit: unknown;
+
   /** A payload over the limit fails the state with States.DataLimitExceeded. */
   tooLarge(value: unknown, what: string): Failure | undefined {
+    if (value === this.withinLimit) return undefined;
     const limit = this.execution.limits.payloadBytes;
-    if (jsonByteLength(value, limit) <= limit) return undefined;
+    if (jsonByteLength(value, limit) <= limit) {
+      if (typeof value === "object") this.withinLimit = value;
+      return undefined;
+    }
     return { error: "States.DataLimitExceeded", cause: `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.` };
   }
 

@@ -153,7 +153,7 @@ export function progress(d: Decision, runId: string): Eventually<void> {
 /** Starts as many iterations as MaxConcurrency allows (at once, unless ItemSelector is JSONata); finishes the Map when all are done. */
 function startIterations(d: Decision, runId: string, map: MapState): Eventually<void> {
   for (;;) {
-    const work = d.active(runId).active.work;
+    const work = d.activeState(runId).work;
     if (work.kind !== "map") return;
     const limit = work.maxConcurrency === 0 ? Number.POSITIVE_INFINITY : work.maxConcurrency;
     if (work.running >= limit || work.nextIndex >= work.items.length) break;
@@ -165,17 +165,17 @@ function startIterations(d: Decision, runId: string, map: MapState): Eventually<
     if (!input.ok) return iterationInputFailed(d, runId, map, index, input.failure);
     startIteration(d, runId, map, index, input.value);
   }
-  const work = d.active(runId).active.work;
+  const work = d.activeState(runId).work;
   if (work.kind !== "map" || work.running > 0 || work.nextIndex < work.items.length) return;
   if (map.mode === "DISTRIBUTED") d.emit(runId, { type: "MapRunSucceeded" });
   d.emit(runId, { type: "MapStateSucceeded" });
-  const done = d.active(runId).active.work;
+  const done = d.activeState(runId).work;
   return compoundDone(d, runId, map, done.kind === "done" ? done.result : []);
 }
 
 /** Writes MapIterationStarted and queues the iteration's first state. */
 function startIteration(d: Decision, runId: string, map: MapState, index: number, input: unknown): void {
-  const work = d.active(runId).active.work as Extract<ActiveState["work"], { kind: "map" }>;
+  const work = d.activeState(runId).work as Extract<ActiveState["work"], { kind: "map" }>;
   const iteration = iterationRunId(work.startedEventId, index);
   d.emit(runId, { type: "MapIterationStarted", mapIterationStartedEventDetails: { name: map.name, index }, iteration });
   d.enqueueEnter(iteration, map.processor.startAt, input);
