@@ -1,6 +1,8 @@
 /**
  * A persistent table keyed by string, as plain JSON: a two-level hash trie (32 x 32 buckets) whose
- * leaves are short flat lists of keys and values (key, value, key, value: no object per entry). Setting or deleting a key copies one bucket path
+ * leaves are short flat lists of entries, each its key's hash, the key and the value (no object
+ * per entry; a scan compares small integers, and strings only where the hashes match, which
+ * matters for a missing key). Setting or deleting a key copies one bucket path
  * (at most 64 slots plus one small leaf) instead of the whole table, so an execution with 10,000
  * running Map iterations or pending tasks is updated per command in near-constant time while old
  * Executions stay valid. Keys are data only: `__proto__` is a key like any other.
@@ -9,8 +11,8 @@
  * objects that decision made itself, which no one else can see yet, so they need no copy.
  */
 
-/** A leaf: the entries whose keys hash to it, in insertion order, each as a key then its value. */
-type Leaf<T> = readonly (string | T)[];
+/** A leaf: the entries whose keys hash to it, in insertion order, each as its hash, key and value. */
+type Leaf<T> = readonly (number | string | T)[];
 
 /** The table: `size` and up to 32 top buckets of up to 32 leaves each (absent ones are null). */
 export interface Table<T> {
@@ -21,29 +23,33 @@ export interface Table<T> {
 /** A table with nothing in it. */
 export const emptyTable = <T>(): Table<T> => ({ size: 0, buckets: [] });
 
-/** FNV-1a over UTF-16 code units: the same bucket for the same key, on every machine. */
+/**
+ * FNV-1a over UTF-16 code units: the same bucket for the same key, on every machine. Kept to 30
+ * bits, so that V8 stores it in a leaf as a small integer rather than a boxed number.
+ */
 function hash(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return h & 0x3fffffff;
 }
 
 function leafOf<T>(table: Table<T>, h: number): Leaf<T> | null | undefined {
   return table.buckets[h & 31]?.[(h >>> 5) & 31];
 }
 
-/** The position of `key` in a leaf (its value is at the next one), or -1. */
-function indexIn<T>(leaf: Leaf<T>, key: string): number {
-  for (let i = 0; i < leaf.length; i += 2) if (leaf[i] === key) return i;
+/** The position of the entry for `key` (hash `h`) in a leaf (its key and value follow), or -1. */
+function indexIn<T>(leaf: Leaf<T>, h: number, key: string): number {
+  for (let i = 0; i < leaf.length; i += 3) if (leaf[i] === h && leaf[i + 1] === key) return i;
   return -1;
 }
 
 /** The value under `key`, if any. */
 export function tableGet<T>(table: Table<T>, key: string): T | undefined {
-  const leaf = leafOf(table, hash(key));
+  const h = hash(key);
+  const leaf = leafOf(table, h);
   if (!leaf) return undefined;
-  const i = indexIn(leaf, key);
-  return i < 0 ? undefined : (leaf[i + 1] as T);
+  const i = indexIn(leaf, h, key);
+  return i < 0 ? undefined : (leaf[i + 2] as T);
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -62,7 +68,7 @@ function ownedLeaf<T>(
   table: Table<T>,
   h: number,
   owned: Owned,
-): { table: Mutable<Table<T>>; bucket: (Leaf<T> | null)[]; low: number; leaf: (string | T)[] } {
+): { table: Mutable<Table<T>>; bucket: (Leaf<T> | null)[]; low: number; leaf: (number | string | T)[] } {
   let mine = table as Mutable<Table<T>>;
   if (!owned.has(mine)) {
     mine = { size: table.size, buckets: table.buckets.slice() };
@@ -78,7 +84,7 @@ function ownedLeaf<T>(
     while (buckets.length < top) buckets.push(null);
     buckets[top] = bucket;
   }
-  let leaf = bucket[low] as (string | T)[] | null | undefined;
+  let leaf = bucket[low] as (number | string | T)[] | null | undefined;
   if (!leaf || !owned.has(leaf)) {
     leaf = leaf ? leaf.slice() : [];
     owned.add(leaf);
@@ -107,20 +113,20 @@ export function tableSet<T>(table: Table<T>, key: string, value: T, owned?: Owne
   const h = hash(key);
   if (owned) {
     const { table: mine, leaf } = ownedLeaf(table, h, owned);
-    const i = indexIn(leaf, key);
+    const i = indexIn(leaf, h, key);
     if (i < 0) {
-      leaf.push(key, value);
+      leaf.push(h, key, value);
       mine.size += 1;
     } else {
-      leaf[i + 1] = value;
+      leaf[i + 2] = value;
     }
     return mine;
   }
   const leaf = leafOf(table, h) ?? [];
-  const i = indexIn(leaf, key);
+  const i = indexIn(leaf, h, key);
   const newLeaf = leaf.slice();
-  if (i < 0) newLeaf.push(key, value);
-  else newLeaf[i + 1] = value;
+  if (i < 0) newLeaf.push(h, key, value);
+  else newLeaf[i + 2] = value;
   return withLeaf(table, h, newLeaf, i < 0 ? table.size + 1 : table.size);
 }
 
@@ -128,20 +134,20 @@ export function tableSet<T>(table: Table<T>, key: string, value: T, owned?: Owne
 export function tableDelete<T>(table: Table<T>, key: string, owned?: Owned): Table<T> {
   const h = hash(key);
   const leaf = leafOf(table, h);
-  const i = leaf ? indexIn(leaf, key) : -1;
+  const i = leaf ? indexIn(leaf, h, key) : -1;
   if (!leaf || i < 0) return table;
   if (owned) {
     const mine = ownedLeaf(table, h, owned);
     // Shifted down in place: splice would also build an array of the removed entries.
-    mine.leaf.copyWithin(i, i + 2);
-    mine.leaf.length -= 2;
+    mine.leaf.copyWithin(i, i + 3);
+    mine.leaf.length -= 3;
     if (mine.leaf.length === 0) mine.bucket[mine.low] = null;
     mine.table.size -= 1;
     return mine.table;
   }
   const newLeaf = leaf.slice();
-  newLeaf.copyWithin(i, i + 2);
-  newLeaf.length -= 2;
+  newLeaf.copyWithin(i, i + 3);
+  newLeaf.length -= 3;
   return withLeaf(table, h, newLeaf.length > 0 ? newLeaf : null, table.size - 1);
 }
 
@@ -152,7 +158,7 @@ export function tableValues<T>(table: Table<T>): T[] {
     if (!bucket) continue;
     for (const leaf of bucket) {
       if (!leaf) continue;
-      for (let i = 1; i < leaf.length; i += 2) values.push(leaf[i] as T);
+      for (let i = 2; i < leaf.length; i += 3) values.push(leaf[i] as T);
     }
   }
   return values;
