@@ -138,17 +138,24 @@ export function tableDelete<T>(table: Table<T>, key: string, owned?: Owned): Tab
   if (!leaf || i < 0) return table;
   if (owned) {
     const mine = ownedLeaf(table, h, owned);
-    // Shifted down in place: splice would also build an array of the removed entries.
-    mine.leaf.copyWithin(i, i + 3);
-    mine.leaf.length -= 3;
+    removeEntry(mine.leaf, i);
     if (mine.leaf.length === 0) mine.bucket[mine.low] = null;
     mine.table.size -= 1;
     return mine.table;
   }
   const newLeaf = leaf.slice();
-  newLeaf.copyWithin(i, i + 3);
-  newLeaf.length -= 3;
+  removeEntry(newLeaf, i);
   return withLeaf(table, h, newLeaf.length > 0 ? newLeaf : null, table.size - 1);
+}
+
+/**
+ * Removes the entry at `i` from a leaf of this decision's: the rest shift down in a plain loop
+ * (splice would also build an array of what it removes; copyWithin takes a generic, slower path).
+ */
+function removeEntry<T>(leaf: (number | string | T)[], i: number): void {
+  const last = leaf.length - 3;
+  for (let j = i; j < last; j++) leaf[j] = leaf[j + 3] as number | string | T;
+  leaf.length = last;
 }
 
 /** Every value, in a fixed order (by bucket, then by insertion within a bucket). */
