@@ -227,9 +227,15 @@ export class Decision {
     return (this.run(runId) ?? this.execution.root).lastEventId;
   }
 
-  /** Records an event whose envelope is filled: its random state and child mark, then evolve and the log. */
+  /**
+   * Records an event built whole by its caller (after `reserve`, with the next id, the run's
+   * previous event and the time in its literal): the run if the literal has none, its random state
+   * and child mark, then evolve and the log. The most frequent events are written this way, so that
+   * their envelope is not stored through `emit`, whose stores see every kind of event.
+   */
   record(runId: string, event: HistoryEvent): HistoryEvent {
     const filled = event as Writable<HistoryEvent> & { random?: RandomState; child?: true };
+    if (runId !== ROOT_RUN && event.run === undefined) filled.run = runId;
     // The generator's state goes into the first event after a draw (most events draw nothing).
     if (this.drawing && this.drawing.drawn() !== this.recordedDraws) {
       this.recordedDraws = this.drawing.drawn();
@@ -382,8 +388,12 @@ export class Decision {
     const parent = run.parent as string;
     if (run.scope.kind === "iteration") {
       const { state: owner, index } = run.scope;
-      this.emit(parent, {
+      this.reserve("MapIterationSucceeded");
+      this.record(parent, {
         type: "MapIterationSucceeded",
+        id: this.nextEventId,
+        previousEventId: this.previousEventId(parent),
+        timestamp: this.at,
         mapIterationSucceededEventDetails: { name: owner, index },
         iteration: runId,
         output,

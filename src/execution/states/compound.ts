@@ -177,7 +177,15 @@ function startIterations(d: Decision, runId: string, map: MapState): Eventually<
 function startIteration(d: Decision, runId: string, map: MapState, index: number, input: unknown): void {
   const work = d.activeState(runId).work as Extract<ActiveState["work"], { kind: "map" }>;
   const iteration = iterationRunId(work.startedEventId, index);
-  d.emit(runId, { type: "MapIterationStarted", mapIterationStartedEventDetails: { name: map.name, index }, iteration });
+  d.reserve("MapIterationStarted");
+  d.record(runId, {
+    type: "MapIterationStarted",
+    id: d.nextEventId,
+    previousEventId: d.previousEventId(runId),
+    timestamp: d.at,
+    mapIterationStartedEventDetails: { name: map.name, index },
+    iteration,
+  });
   d.enqueueEnter(iteration, map.processor.startAt, input);
 }
 

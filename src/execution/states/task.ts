@@ -21,7 +21,7 @@ import {
   type StateData,
 } from "../dataflow.js";
 import type { Decision } from "../decide.js";
-import type { NewEvent, TaskScheduledEvent, TaskTimers } from "../events.js";
+import type { HistoryEvent, TaskScheduledEvent, TaskTimers } from "../events.js";
 import type { ActiveState, TaskWork } from "../model.js";
 import { BLOCKED, credentialsOf, errorFields, fail, isoAfter, regionOf, type StateOutcome } from "../outcome.js";
 
@@ -114,9 +114,18 @@ function scheduleTask(d: Decision, runId: string, state: TaskState, token: strin
     if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
     if (heartbeatSeconds !== undefined) details.heartbeatInSeconds = heartbeatSeconds;
     if (taskCredentials) details.taskCredentials = taskCredentials;
-    const scheduled: Writable<Extract<NewEvent, { type: "TaskScheduled" }>> = { type: "TaskScheduled", taskScheduledEventDetails: details, taskId, resourceArn: state.resource };
+    d.reserve("TaskScheduled");
+    const scheduled: Writable<Extract<HistoryEvent, { type: "TaskScheduled" }>> = {
+      type: "TaskScheduled",
+      id: d.nextEventId,
+      previousEventId: d.previousEventId(runId),
+      timestamp: d.at,
+      taskScheduledEventDetails: details,
+      taskId,
+      resourceArn: state.resource,
+    };
     if (token !== undefined) scheduled.token = token;
-    d.emit(runId, scheduled);
+    d.record(runId, scheduled);
   } else if (kind === "lambda-function") {
     const details: Writable<LambdaScheduledDetails> = { resource: state.resource, input: parameters };
     if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
@@ -133,9 +142,17 @@ function scheduleTask(d: Decision, runId: string, state: TaskState, token: strin
   if (timers && heartbeatSeconds !== undefined) timers.heartbeat = { id: `${taskId}:heartbeat`, until: isoAfter(d.atMillis, heartbeatSeconds) };
   if (kind !== "lambda-function" && kind !== "activity") {
     const details = { resourceType: resource.ok ? resource.value.resourceType : "unknown", resource: resource.ok ? resource.value.resourceName : state.resource };
-    const started: Writable<Extract<NewEvent, { type: "TaskStarted" }>> = { type: "TaskStarted", taskStartedEventDetails: details, taskId };
+    d.reserve("TaskStarted");
+    const started: Writable<Extract<HistoryEvent, { type: "TaskStarted" }>> = {
+      type: "TaskStarted",
+      id: d.nextEventId,
+      previousEventId: d.previousEventId(runId),
+      timestamp: d.at,
+      taskStartedEventDetails: details,
+      taskId,
+    };
     if (timers) started.timers = timers;
-    d.emit(runId, started);
+    d.record(runId, started);
     if (state.pattern !== "request-response") d.emit(runId, { type: "TaskSubmitted", taskSubmittedEventDetails: details, taskId });
   } else if (kind === "lambda-function") {
     d.emit(runId, timers ? { type: "LambdaFunctionStarted", taskId, timers } : { type: "LambdaFunctionStarted", taskId });
@@ -164,7 +181,15 @@ export function taskSucceeded(d: Decision, task: TaskWork, output: unknown): Eve
   const scope = task.run; // the run the events belong to
   if (family === "Task") {
     const { resourceType = "", resourceName: resource = "" } = task;
-    d.emit(scope, { type: "TaskSucceeded", taskSucceededEventDetails: { resourceType, resource, output }, taskId: task.id });
+    d.reserve("TaskSucceeded");
+    d.record(scope, {
+      type: "TaskSucceeded",
+      id: d.nextEventId,
+      previousEventId: d.previousEventId(scope),
+      timestamp: d.at,
+      taskSucceededEventDetails: { resourceType, resource, output },
+      taskId: task.id,
+    });
   } else if (family === "LambdaFunction") {
     d.emit(scope, { type: "LambdaFunctionSucceeded", lambdaFunctionSucceededEventDetails: { output }, taskId: task.id });
   } else {
