@@ -16,16 +16,13 @@ import type { Catcher, Dataflow, MapState, ParallelState, State, TaskState, Wait
 import { jsonPathEffectiveInput, selectedInput, shapeOutput, type Eventually, type Failure, type Outcome, type Shaped, type ShapeOptions, type StateData } from "./dataflow.js";
 import type { HistoryEvent, NewEvent, RetryDecision, StateEnteredEvent, StateExitedEvent, TimerStart } from "./events.js";
 import { evolve, iterationRunId, Ownership, ROOT_RUN, runOf } from "./evolve.js";
-import type { ActiveState, Execution, Run, TaskWork, TimerWork } from "./model.js";
+import type { ActiveState, Execution, Run, TaskWork, TimerWork, Writable } from "./model.js";
 import { BLOCKED, errorFields, errorMatches, isoAfter, TERMINAL_ERRORS, tolerated, type StateOutcome } from "./outcome.js";
 import { randomCursor, type RandomCursor, type RandomState } from "./random.js";
 import { attemptMap, attemptParallel, progress } from "./states/compound.js";
 import { executeChoice, executeFail, executeWait, waitOver } from "./states/flow.js";
 import { attemptTask, taskFailed } from "./states/task.js";
 import { tableGet, tableValues } from "./table.js";
-
-/** A writable view of an event or its details, while it is being built. */
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Thrown (and caught by the driver) once an Execution* end event is written: nothing more happens. */
 export class ExecutionOver {}

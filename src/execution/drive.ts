@@ -8,7 +8,7 @@ import { hashHex } from "../data/hash.js";
 import { parse } from "../definition/parse.js";
 import type { Scope, State, Workflow } from "../definition/model.js";
 import type { Command } from "./commands.js";
-import type { Eventually } from "./dataflow.js";
+import { whenReady, type Eventually } from "./dataflow.js";
 import { Decision, ExecutionOver } from "./decide.js";
 import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
@@ -189,7 +189,7 @@ export async function resumeExecution(execution: Execution, command: Command): P
       const task = pendingTask(execution, command.id);
       const output = copyJsonData(command.output);
       if (!output.ok || output.value === undefined) throw new CommandRejected("MALFORMED_COMMAND", `The task output is not JSON data${output.ok ? "" : `: ${output.message}`}`);
-      return run(decision, () => andThen(taskSucceeded(decision, task, output.value), () => decision.drain()));
+      return run(decision, () => whenReady(taskSucceeded(decision, task, output.value), () => decision.drain()));
     }
     case "FailTask": {
       const task = pendingTask(execution, command.id);
@@ -264,11 +264,6 @@ function pendingTask(execution: Execution, id: unknown): TaskWork {
   const task = tableGet(execution.tasks, id) ?? tableValues(execution.tasks).find((t) => t.token === id);
   if (!task) throw new CommandRejected("UNKNOWN_TASK", `No pending task has the id or token ${JSON.stringify(id)} (never, or it was already answered)`);
   return task;
-}
-
-/** `next` after `first`: at once when `first` is done, else when it settles. */
-function andThen(first: Eventually<void>, next: () => Eventually<void>): Eventually<void> {
-  return first instanceof Promise ? first.then(next) : next();
 }
 
 /**

@@ -6,7 +6,7 @@
  * execution is a HistoryMismatch naming it.
  */
 import type { ErrorDetails, HistoryEvent, RetryDecision, TaskTimers, TimerStart } from "./events.js";
-import type { ActiveState, Execution, Run, TaskWork, TimerPurpose, TimerWork } from "./model.js";
+import type { ActiveState, Execution, Run, TaskWork, TimerPurpose, TimerWork, Writable } from "./model.js";
 import { seedRandom } from "./random.js";
 import { HistoryMismatch } from "./rejections.js";
 import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Owned, type Table } from "./table.js";
@@ -149,7 +149,7 @@ class Evolution {
   result(): Execution {
     const { execution, event, owned } = this;
     if (owned?.has(execution) && !this.outcome) {
-      const mine = execution as { -readonly [K in keyof Execution]: Execution[K] };
+      const mine = execution as Writable<Execution>;
       mine.status = this.status;
       mine.time = event.timestamp;
       mine.lastEventId = event.id;
@@ -248,8 +248,8 @@ class Evolution {
    * A Map's work, changeable: in place when this decision made it, else a copy it now owns, put
    * into the (already copied) state. Saves a spread of the whole work object per iteration.
    */
-  private ownMapWork(state: StateDraft, work: MapWork): { -readonly [K in keyof MapWork]: MapWork[K] } {
-    if (this.owned?.has(work)) return work as { -readonly [K in keyof MapWork]: MapWork[K] };
+  private ownMapWork(state: StateDraft, work: MapWork): Writable<MapWork> {
+    if (this.owned?.has(work)) return work as Writable<MapWork>;
     const copy = { ...work };
     this.owned?.add(copy);
     state.work = copy;
@@ -690,8 +690,6 @@ const NO_VARIABLES: Run["variables"] = {};
 /** The work of a running Map state. */
 type MapWork = Extract<ActiveState["work"], { kind: "map" }>;
 
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
-
 /** A scheduled task's fields beyond the ones every task has, undefined where its event has none. */
 interface ScheduledFields {
   readonly resourceType?: string | undefined;
@@ -702,9 +700,9 @@ interface ScheduledFields {
 }
 
 /** A run being updated: a shallow copy whose fields may be replaced. */
-type RunDraft = { -readonly [K in keyof Run]: Run[K] };
+type RunDraft = Writable<Run>;
 /** An active state being updated: a shallow copy whose fields may be replaced. */
-type StateDraft = { -readonly [K in keyof ActiveState]: ActiveState[K] };
+type StateDraft = Writable<ActiveState>;
 
 /** The state after a retry: its retry count, and one more attempt for the retrier. */
 function countRetry(state: ActiveState, retry: RetryDecision): ActiveState {

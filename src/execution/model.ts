@@ -198,3 +198,6 @@ export type Pending =
       /** The task a time-out timer guards. */
       readonly task?: string;
     };
+
+/** A writable view of a model object or an event, while it is being built or changed in place. */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };

@@ -11,6 +11,8 @@
  * objects that decision made itself, which no one else can see yet, so they need no copy.
  */
 
+import type { Writable } from "./model.js";
+
 /** A leaf: the entries whose keys hash to it, in insertion order, each as its hash, key and value. */
 type Leaf<T> = readonly (number | string | T)[];
 
@@ -52,7 +54,6 @@ export function tableGet<T>(table: Table<T>, key: string): T | undefined {
   return i < 0 ? undefined : (leaf[i + 2] as T);
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * The objects one decision (or one recovery) made itself. A plain Set, dropped with the decision:
@@ -68,8 +69,8 @@ function ownedLeaf<T>(
   table: Table<T>,
   h: number,
   owned: Owned,
-): { table: Mutable<Table<T>>; bucket: (Leaf<T> | null)[]; low: number; leaf: (number | string | T)[] } {
-  let mine = table as Mutable<Table<T>>;
+): { table: Writable<Table<T>>; bucket: (Leaf<T> | null)[]; low: number; leaf: (number | string | T)[] } {
+  let mine = table as Writable<Table<T>>;
   if (!owned.has(mine)) {
     mine = { size: table.size, buckets: table.buckets.slice() };
     owned.add(mine);

@@ -21,8 +21,8 @@ import {
   type StateData,
 } from "../dataflow.js";
 import type { Decision } from "../decide.js";
-import type { HistoryEvent, TaskScheduledEvent, TaskTimers } from "../events.js";
-import type { ActiveState, TaskWork } from "../model.js";
+import type { HistoryEvent, TaskFamily, TaskScheduledEvent, TaskTimers } from "../events.js";
+import type { ActiveState, TaskWork, Writable } from "../model.js";
 import { BLOCKED, credentialsOf, errorFields, fail, isoAfter, regionOf, type StateOutcome } from "../outcome.js";
 
 /** A Task state's Resource, read and its region found once per state (the text is fixed). */
@@ -37,11 +37,11 @@ function resourceOf(state: TaskState): { readonly resource: ReturnType<typeof re
   return read;
 }
 
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
-type ScheduledDetails<T extends TaskScheduledEvent["type"], K extends string> = Writable<Extract<TaskScheduledEvent, { type: T }>[K & keyof Extract<TaskScheduledEvent, { type: T }>]>;
-type TaskScheduledDetails = ScheduledDetails<"TaskScheduled", "taskScheduledEventDetails">;
-type LambdaScheduledDetails = ScheduledDetails<"LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails"> & { taskCredentials?: { readonly roleArn: unknown } };
-type ActivityScheduledDetails = ScheduledDetails<"ActivityScheduled", "activityScheduledEventDetails">;
+/** A Scheduled event of one family. */
+type Scheduled<T extends TaskScheduledEvent["type"]> = Extract<TaskScheduledEvent, { type: T }>;
+type TaskScheduledDetails = Writable<Scheduled<"TaskScheduled">["taskScheduledEventDetails"]>;
+type LambdaScheduledDetails = Writable<Scheduled<"LambdaFunctionScheduled">["lambdaFunctionScheduledEventDetails"]> & { taskCredentials?: { readonly roleArn: unknown } };
+type ActivityScheduledDetails = Writable<Scheduled<"ActivityScheduled">["activityScheduledEventDetails"]>;
 
 /** What a Task state evaluates before it hands its task to the host. */
 interface TaskInputs {
@@ -102,20 +102,22 @@ const NOTHING: Outcome<undefined> = success(undefined);
 function scheduleTask(d: Decision, runId: string, state: TaskState, token: string | undefined, inputs: TaskInputs): void {
   const { resource, region: resourceRegion } = resourceOf(state);
   const kind = resource.ok ? resource.value.kind : "integration";
+  const family: TaskFamily = kind === "lambda-function" ? "LambdaFunction" : kind === "activity" ? "Activity" : "Task";
+  // AWS's split of an integration's Resource (`lambda` and `invoke`, `aws-sdk:s3` and `getObject`).
+  const resourceType = resource.ok ? resource.value.resourceType : "unknown";
+  const resourceName = resource.ok ? resource.value.resourceName : state.resource;
   const { parameters, timeoutSeconds, heartbeatSeconds } = inputs;
   const taskCredentials = inputs.credentials !== undefined ? credentialsOf(inputs.credentials) : undefined;
   const taskId = `${d.nextEventId}:task`;
   const region = resourceRegion || regionOf(d.execution.facts.stateMachine.id) || "us-east-1";
   // Literals with the usual fields, the rare ones added after: no object spread per task.
-  if (kind !== "lambda-function" && kind !== "activity") {
-    const resourceType = resource.ok ? resource.value.resourceType : "unknown";
-    const resourceName = resource.ok ? resource.value.resourceName : state.resource;
-    const details: Writable<TaskScheduledDetails> = { resourceType, resource: resourceName, region, parameters };
+  if (family === "Task") {
+    const details: TaskScheduledDetails = { resourceType, resource: resourceName, region, parameters };
     if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
     if (heartbeatSeconds !== undefined) details.heartbeatInSeconds = heartbeatSeconds;
     if (taskCredentials) details.taskCredentials = taskCredentials;
     d.reserve("TaskScheduled");
-    const scheduled: Writable<Extract<HistoryEvent, { type: "TaskScheduled" }>> = {
+    const scheduled: Writable<Scheduled<"TaskScheduled">> = {
       type: "TaskScheduled",
       id: d.nextEventId,
       previousEventId: d.previousEventId(runId),
@@ -126,13 +128,13 @@ function scheduleTask(d: Decision, runId: string, state: TaskState, token: strin
     };
     if (token !== undefined) scheduled.token = token;
     d.record(runId, scheduled);
-  } else if (kind === "lambda-function") {
-    const details: Writable<LambdaScheduledDetails> = { resource: state.resource, input: parameters };
+  } else if (family === "LambdaFunction") {
+    const details: LambdaScheduledDetails = { resource: state.resource, input: parameters };
     if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
     if (taskCredentials) details.taskCredentials = taskCredentials;
     d.emit(runId, { type: "LambdaFunctionScheduled", lambdaFunctionScheduledEventDetails: details, taskId });
   } else {
-    const details: Writable<ActivityScheduledDetails> = { resource: state.resource, input: parameters };
+    const details: ActivityScheduledDetails = { resource: state.resource, input: parameters };
     if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
     if (heartbeatSeconds !== undefined) details.heartbeatInSeconds = heartbeatSeconds;
     d.emit(runId, { type: "ActivityScheduled", activityScheduledEventDetails: details, taskId, token: token as string });
@@ -140,8 +142,8 @@ function scheduleTask(d: Decision, runId: string, state: TaskState, token: strin
   const timers: Writable<TaskTimers> | undefined = timeoutSeconds !== undefined || heartbeatSeconds !== undefined ? {} : undefined;
   if (timers && timeoutSeconds !== undefined) timers.timeout = { id: `${taskId}:timeout`, until: isoAfter(d.atMillis, timeoutSeconds) };
   if (timers && heartbeatSeconds !== undefined) timers.heartbeat = { id: `${taskId}:heartbeat`, until: isoAfter(d.atMillis, heartbeatSeconds) };
-  if (kind !== "lambda-function" && kind !== "activity") {
-    const details = { resourceType: resource.ok ? resource.value.resourceType : "unknown", resource: resource.ok ? resource.value.resourceName : state.resource };
+  if (family === "Task") {
+    const details = { resourceType, resource: resourceName };
     d.reserve("TaskStarted");
     const started: Writable<Extract<HistoryEvent, { type: "TaskStarted" }>> = {
       type: "TaskStarted",
@@ -154,7 +156,7 @@ function scheduleTask(d: Decision, runId: string, state: TaskState, token: strin
     if (timers) started.timers = timers;
     d.record(runId, started);
     if (state.pattern !== "request-response") d.emit(runId, { type: "TaskSubmitted", taskSubmittedEventDetails: details, taskId });
-  } else if (kind === "lambda-function") {
+  } else if (family === "LambdaFunction") {
     d.emit(runId, timers ? { type: "LambdaFunctionStarted", taskId, timers } : { type: "LambdaFunctionStarted", taskId });
   } else {
     d.emit(runId, timers ? { type: "ActivityStarted", activityStartedEventDetails: {}, taskId, timers } : { type: "ActivityStarted", activityStartedEventDetails: {}, taskId });
