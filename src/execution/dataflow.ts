@@ -142,6 +142,14 @@ export function jsonPathEffectiveInput(dataflow: Extract<Dataflow, { language: "
 /** True for the path `$`, which reads (or, as ResultPath, replaces) the whole document. */
 const isWholeInput = (path: CompiledPath | null): boolean => path !== null && path.root === "input" && path.segments.length === 0;
 
+/**
+ * Whether a state's output is its result as it is: JSONPath with no ResultSelector and no Assign,
+ * and ResultPath and OutputPath `$` (the defaults), which is what shapeOutput would then give.
+ */
+export function passesResultThrough(dataflow: Dataflow): boolean {
+  return dataflow.language === "JSONPath" && !dataflow.assign && !dataflow.resultSelector && isWholeInput(dataflow.resultPath) && isWholeInput(dataflow.outputPath);
+}
+
 /** The InputPath selection alone (JSONPath), e.g. for Choice and Wait; the input itself in JSONata. */
 export function selectedInput(dataflow: Dataflow, data: StateData): Outcome<unknown> {
   return dataflow.language === "JSONata" ? success(data.input) : fromData(selectInput(dataflow.inputPath, documents(data, data.input)));

@@ -81,9 +81,16 @@ class LiveStateData implements StateData {
     private readonly active: ActiveState,
     private readonly extra: ContextExtra,
     readonly variables: Readonly<Record<string, unknown>>,
-    readonly now: number,
+    /** The decision's time when the state ran (`now` parses it when read). */
+    private readonly at: string,
   ) {
     this.input = active.input;
+  }
+
+  private nowMillis: number | undefined;
+
+  get now(): number {
+    return (this.nowMillis ??= Date.parse(this.at));
   }
 
   get random(): () => number {
@@ -138,7 +145,8 @@ export class Decision {
   /** Whether the workflow has a Distributed Map, whose children's events are marked. */
   private readonly distributed: boolean;
   at: string;
-  atMillis: number;
+  /** `at` in milliseconds, parsed on first use: Date.parse costs a few hundred nanoseconds, and most decisions set no timer. */
+  private millis: number | undefined;
 
   constructor(
     readonly workflow: Workflow,
@@ -149,7 +157,6 @@ export class Decision {
   ) {
     this.owned = new Ownership(fresh);
     this.at = at;
-    this.atMillis = Date.parse(at);
     this.distributed = hasDistributedMap(workflow);
   }
 
@@ -179,7 +186,12 @@ export class Decision {
   /** Moves the decision's clock (advanceTime fires timers at their own times). */
   setTime(at: string): void {
     this.at = at;
-    this.atMillis = Date.parse(at);
+    this.millis = undefined;
+  }
+
+  /** The decision's time in milliseconds since the epoch. */
+  get atMillis(): number {
+    return (this.millis ??= Date.parse(this.at));
   }
 
   /** The next event's id. */
@@ -311,7 +323,7 @@ export class Decision {
   }
 
   stateData(runId: string, state: State, active: ActiveState, extra: ContextExtra = NO_EXTRA): StateData {
-    return new LiveStateData(this, state, active, extra, this.variablesOf(runId), this.atMillis);
+    return new LiveStateData(this, state, active, extra, this.variablesOf(runId), this.at);
   }
 
   /** The state a run is in, without its definition (and without the object `active` returns). */

@@ -10,6 +10,7 @@ import {
   evaluateDynamic,
   evaluateJsonataValue,
   evaluatePayload,
+  passesResultThrough,
   shapeOutput,
   success,
   unexpectedResultType,
@@ -197,10 +198,13 @@ export function taskSucceeded(d: Decision, task: TaskWork, output: unknown): Eve
   } else {
     d.emit(scope, { type: "ActivitySucceeded", activitySucceededEventDetails: { output }, taskId: task.id });
   }
-  const { active, state } = d.active(task.run);
+  const active = d.activeState(task.run);
+  const state = d.workflow.states.get(active.name) as TaskState;
+  // The usual Task passes its result through untouched: no state data to build, nothing to shape.
+  if (passesResultThrough(state.dataflow)) return exitTask(d, task.run, state, active, success({ output }));
   const data = d.stateData(task.run, state, active, task.token !== undefined ? { token: task.token } : undefined);
-  const shaped = shapeOutput((state as TaskState).dataflow, data, output, { assignInput: output, offerResult: true });
-  return shaped instanceof Promise ? shaped.then((later) => exitTask(d, task.run, state as TaskState, active, later)) : exitTask(d, task.run, state as TaskState, active, shaped);
+  const shaped = shapeOutput(state.dataflow, data, output, { assignInput: output, offerResult: true });
+  return shaped instanceof Promise ? shaped.then((later) => exitTask(d, task.run, state, active, later)) : exitTask(d, task.run, state, active, shaped);
 }
 
 /** A Task state with its output shaped exits (or fails, when shaping failed or the output is too large). */
