@@ -296,6 +296,24 @@ function completionScaling(full, quickSize) {
   };
 }
 
+/**
+ * A ceiling row: the fold alone (`load` builds its case) against the peer running row `row`, whose
+ * subject must also do that fold, so the ratio is the best that row could reach.
+ * @param {{ id: string, number: string, title: string, row: string, atLeast: number, load: Engine["load"], peer: Engine }} row
+ * @returns {Workload}
+ */
+function foldWorkload({ id, number, title, row, atLeast, load, peer }) {
+  return {
+    id,
+    number,
+    title,
+    target: { kind: "ceiling", row, atLeast },
+    subject: "fold",
+    baseline: "peer",
+    engines: { fold: { label: "stepfold evolve", load }, peer },
+  };
+}
+
 /** The number of events of the counter loop log that workload 6 recovers (4 per turn + 4). */
 const recoverLogSize = (/** @type {boolean} */ quick) => (quick ? 2_500 : 25_000);
 
@@ -379,76 +397,64 @@ export const WORKLOADS = [
       peer: localStepFunctions(taskMapDefinition, taskMapRun, { Work: async (input) => doubled(input) }),
     },
   },
-  {
+  foldWorkload({
     id: "fold-parallel",
     number: "3F",
     title: "the fold alone of workload 3",
-    target: { kind: "ceiling", row: "3", atLeast: 10 },
-    subject: "fold",
-    baseline: "peer",
-    engines: {
-      fold: {
-        label: "stepfold evolve",
-        async load(quick) {
-          const { parse, start } = await loadStepfold();
-          const core = await loadEvolve();
-          const workflow = parse(wideParallelFor(quick));
-          const { input, check, size } = wideParallelRun(quick);
-          const live = await start(workflow, { input, at: AT, seed: SEED, limits: NO_LIMITS });
-          check(succeededOutput(live));
-          const events = live.events;
-          return {
-            size: `${count(events.length)} events of ${size}`,
-            // What `start` does besides evaluating: fold each event, owning what it builds.
-            run: () => foldDecision(core, undefined, events, workflow.definition),
-            check: (execution) => assert.deepEqual(execution, live.execution, "the fold must rebuild the live execution"),
-          };
-        },
-      },
-      peer: localStepFunctions(wideParallelFor, wideParallelRun),
+    row: "3",
+    atLeast: 10,
+    async load(quick) {
+      const { parse, start } = await loadStepfold();
+      const core = await loadEvolve();
+      const workflow = parse(wideParallelFor(quick));
+      const { input, check, size } = wideParallelRun(quick);
+      const live = await start(workflow, { input, at: AT, seed: SEED, limits: NO_LIMITS });
+      check(succeededOutput(live));
+      const events = live.events;
+      return {
+        size: `${count(events.length)} events of ${size}`,
+        // What `start` does besides evaluating: fold each event, owning what it builds.
+        run: () => foldDecision(core, undefined, events, workflow.definition),
+        check: (execution) => assert.deepEqual(execution, live.execution, "the fold must rebuild the live execution"),
+      };
     },
-  },
-  {
+    peer: localStepFunctions(wideParallelFor, wideParallelRun),
+  }),
+  foldWorkload({
     id: "fold-tasks",
     number: "4F",
     title: "the folds alone of workload 4",
-    target: { kind: "ceiling", row: "4", atLeast: 3 },
-    subject: "fold",
-    baseline: "peer",
-    engines: {
-      fold: {
-        label: "stepfold evolve",
-        async load(quick) {
-          const { parse, resume, completeTask } = await loadStepfold();
-          const core = await loadEvolve();
-          const workflow = parse(taskMapDefinition());
-          const n = quick ? 500 : 10_000;
-          const { first, tasks } = await startTaskMap(workflow, n);
-          /** @type {any[][]} */
-          const batches = [];
-          let step = first;
-          for (const task of tasks) {
-            step = await resume(step.execution, completeTask(task.id, doubled(task.input), AT));
-            batches.push(step.events);
-          }
-          checkDoubledItems(succeededOutput(step), n);
-          const final = step.execution;
-          return {
-            size: `${count(n)} tasks`,
-            // What start and each resume do besides evaluating: fold their events. A resume owns only
-            // what it builds, since every Execution it was given or returned stays valid.
-            run: () => {
-              let execution = foldDecision(core, undefined, first.events, workflow.definition);
-              for (const events of batches) execution = foldDecision(core, execution, events);
-              return execution;
-            },
-            check: (execution) => assert.deepEqual(execution, final, "the folds must rebuild the live execution"),
-          };
+    row: "4",
+    atLeast: 3,
+    async load(quick) {
+      const { parse, resume, completeTask } = await loadStepfold();
+      const core = await loadEvolve();
+      const workflow = parse(taskMapDefinition());
+      const n = quick ? 500 : 10_000;
+      const { first, tasks } = await startTaskMap(workflow, n);
+      /** @type {any[][]} */
+      const batches = [];
+      let step = first;
+      for (const task of tasks) {
+        step = await resume(step.execution, completeTask(task.id, doubled(task.input), AT));
+        batches.push(step.events);
+      }
+      checkDoubledItems(succeededOutput(step), n);
+      const final = step.execution;
+      return {
+        size: `${count(n)} tasks`,
+        // What start and each resume do besides evaluating: fold their events. A resume owns only
+        // what it builds, since every Execution it was given or returned stays valid.
+        run: () => {
+          let execution = foldDecision(core, undefined, first.events, workflow.definition);
+          for (const events of batches) execution = foldDecision(core, execution, events);
+          return execution;
         },
-      },
-      peer: localStepFunctions(taskMapDefinition, taskMapRun, { Work: async (input) => doubled(input) }),
+        check: (execution) => assert.deepEqual(execution, final, "the folds must rebuild the live execution"),
+      };
     },
-  },
+    peer: localStepFunctions(taskMapDefinition, taskMapRun, { Work: async (input) => doubled(input) }),
+  }),
   {
     id: "validate",
     number: "5",

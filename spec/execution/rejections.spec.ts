@@ -152,6 +152,12 @@ describe("malformed commands and executions", () => {
     }
   });
 
+  it("refuses an execution stored in the earlier format, whose runs have another shape", async () => {
+    const { execution } = await given(oneTask);
+    const earlier = { ...execution, format: "stepfold-execution/1" } as unknown as Execution;
+    expect(await expectRejected(earlier, completeTask("3:task", 1, after(1)), "MALFORMED_EXECUTION")).toBe("This is not an execution made by stepfold");
+  });
+
   it("refuses an execution whose fingerprint does not match its definition", async () => {
     const { execution } = await given(oneTask);
     const tampered = { ...execution, workflow: "0".repeat(64) };

@@ -108,10 +108,6 @@ export async function evaluateJsonataValue(template: JsonataTemplate, data: Stat
   return fromJsonata(await evaluateJsonataTemplate(template, bindings(data, extra)));
 }
 
-/**
- * The effective input: InputPath then Parameters (JSONPath, at once), or Arguments (JSONata, a
- * promise; default: the input).
- */
 /** A value now (JSONPath), or later (JSONata evaluates asynchronously). */
 export type Eventually<T> = T | Promise<T>;
 
@@ -120,6 +116,10 @@ export function whenReady<T, U>(value: Eventually<T>, next: (value: T) => Eventu
   return value instanceof Promise ? value.then(next) : next(value);
 }
 
+/**
+ * The effective input: InputPath then Parameters (JSONPath, at once), or Arguments (JSONata, a
+ * promise; default: the input).
+ */
 export function effectiveInput(dataflow: Dataflow, data: StateData): Eventually<Outcome<unknown>> {
   if (dataflow.language === "JSONata") {
     return dataflow.arguments ? evaluateJsonataValue(dataflow.arguments, data) : success(data.input);

@@ -5,6 +5,7 @@
  */
 import { canonicalJson, copyJsonData } from "../data/json.js";
 import { hashHex } from "../data/hash.js";
+import { jsonByteLength } from "../data/size.js";
 import { parse } from "../definition/parse.js";
 import type { Scope, State, Workflow } from "../definition/model.js";
 import type { Command } from "./commands.js";
@@ -121,21 +122,24 @@ function isCanonicalTime(value: string): boolean {
   return day <= days;
 }
 
-/** The canonical form of a time (canonical ones need no round trip through Date). */
-const iso = (value: string): string => (isCanonicalTime(value) ? value : new Date(Date.parse(value)).toISOString());
+/** A time in the canonical form toISOString writes, or undefined for what is no ISO 8601 time (canonical ones need no round trip through Date). */
+function canonicalTime(value: unknown): string | undefined {
+  if (typeof value === "string" && isCanonicalTime(value)) return value;
+  return isTime(value) ? new Date(Date.parse(value)).toISOString() : undefined;
+}
 
 /** Starts an execution of `workflow`. */
 export async function startExecution(workflow: Workflow, options: StartOptions): Promise<Step> {
-  if (!isTime(options.at)) throw new CommandRejected("MALFORMED_COMMAND", `'at' must be an ISO 8601 time, not ${JSON.stringify(options.at)}`);
+  const at = canonicalTime(options.at);
+  if (at === undefined) throw new CommandRejected("MALFORMED_COMMAND", `'at' must be an ISO 8601 time, not ${JSON.stringify(options.at)}`);
   if (typeof options.seed !== "number" || !Number.isFinite(options.seed)) throw new CommandRejected("MALFORMED_COMMAND", "'seed' must be a finite number");
   const copied = copyJsonData(options.input === undefined ? {} : options.input);
   if (!copied.ok) throw new CommandRejected("MALFORMED_COMMAND", `The input is not JSON data: ${copied.message}`);
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const input = copied.value;
-  if (new TextEncoder().encode(JSON.stringify(input)).length > limits.payloadBytes) {
+  if (jsonByteLength(input, limits.payloadBytes) > limits.payloadBytes) {
     throw new CommandRejected("INPUT_TOO_LARGE", `The input is larger than ${limits.payloadBytes} bytes`);
   }
-  const at = iso(options.at);
   const seed = options.seed;
   const cursor = randomCursor(seedRandom(seed));
   const name = options.name ?? uuidV4(cursor.next);
@@ -252,7 +256,7 @@ export async function resumeExecution(execution: Execution, command: Command): P
 function commandTime(execution: Execution, command: Command): string {
   const at = command.at;
   if (at === undefined) return execution.time;
-  const normalized = typeof at === "string" && isCanonicalTime(at) ? at : isTime(at) ? iso(at) : undefined;
+  const normalized = canonicalTime(at);
   if (normalized === undefined) throw new CommandRejected("MALFORMED_COMMAND", `'at' must be an ISO 8601 time, not ${JSON.stringify(at)}`);
   if (normalized < execution.time) throw new CommandRejected("TIME_WENT_BACKWARDS", `'at' (${normalized}) is before the execution's latest event (${execution.time})`);
   return normalized;

@@ -5,8 +5,9 @@
  * decision made itself is updated in place (see Ownership). An event that does not fit the
  * execution is a HistoryMismatch naming it.
  */
-import type { ErrorDetails, HistoryEvent, RetryDecision, TaskTimers, TimerStart } from "./events.js";
+import type { HistoryEvent, RetryDecision, TaskTimers, TimerStart } from "./events.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerPurpose, TimerWork, Writable } from "./model.js";
+import { errorFields } from "./outcome.js";
 import { seedRandom } from "./random.js";
 import { HistoryMismatch } from "./rejections.js";
 import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Owned, type Table } from "./table.js";
@@ -138,8 +139,7 @@ class Evolution {
     this.event = event;
     this.owned = owned;
     this.root = execution.root;
-    this.runs = execution.runs;
-    this.seen = undefined;
+    this.setRuns(execution.runs);
     this.tasks = execution.tasks;
     this.timers = execution.timers;
     this.status = execution.status;
@@ -185,6 +185,12 @@ class Evolution {
     throw new HistoryMismatch(this.event.id, reason);
   }
 
+  /** Replaces the runs table; `seen` is a run known to be in it as it is now. */
+  private setRuns(runs: Table<Run>, seen?: Run): void {
+    this.runs = runs;
+    this.seen = seen;
+  }
+
   private run(id: string = this.event.run ?? ROOT_RUN): Run {
     if (id === ROOT_RUN) return this.root;
     const seen = this.seen;
@@ -200,7 +206,7 @@ class Evolution {
    * state is replaced, or changed through ownState, and a Map's work through ownMapWork. (Two calls
    * rather than a recipe callback: no closure per event.)
    */
-  private draftRun(id: string): RunDraft {
+  private draftRun(id: string = this.event.run ?? ROOT_RUN): RunDraft {
     const run = this.run(id);
     if (this.owned?.has(run)) {
       const mine = run as RunDraft;
@@ -226,12 +232,8 @@ class Evolution {
     const owned = this.owned;
     if (owned?.has(draft)) return;
     owned?.add(draft);
-    if (draft.id === ROOT_RUN) {
-      this.root = draft;
-    } else {
-      this.runs = tableSet(this.runs, draft.id, draft, owned);
-      this.seen = draft;
-    }
+    if (draft.id === ROOT_RUN) this.root = draft;
+    else this.setRuns(tableSet(this.runs, draft.id, draft, owned), draft);
   }
 
   /** The run's active state, changeable: in place when this decision made it, else a copy it now owns. */
@@ -305,14 +307,12 @@ class Evolution {
       if (work.kind === "parallel") for (const branch of work.branches) this.removeRunTree(branch);
       if (work.kind === "map") this.dropIterations(work);
     }
-    this.runs = tableDelete(this.runs, id, this.owned);
-    this.seen = undefined;
+    this.setRuns(tableDelete(this.runs, id, this.owned));
   }
 
   /** Starts a Parallel branch's or a Map iteration's run, inside run `parent`. */
   private addChildRun(id: string, parent: string, scope: Run["scope"]): void {
-    this.runs = tableSet(this.runs, id, { id, parent, scope, variables: NO_VARIABLES, lastEventId: this.event.id, state: null, ended: null, next: null, collected: false }, this.owned);
-    this.seen = undefined;
+    this.setRuns(tableSet(this.runs, id, { id, parent, scope, variables: NO_VARIABLES, lastEventId: this.event.id, state: null, ended: null, next: null, collected: false }, this.owned));
   }
 
   /** Removes the runs of a Map's iterations: running ones with all they wait for, and collected results. */
@@ -345,8 +345,7 @@ class Evolution {
       collected: true,
     };
     this.owned?.add(collected);
-    this.runs = tableSet(this.runs, iteration.id, collected, this.owned);
-    this.seen = undefined;
+    this.setRuns(tableSet(this.runs, iteration.id, collected, this.owned), collected);
   }
 
   /** A failure that may lead to a retry: the state waits for the retry timer. */
@@ -414,8 +413,7 @@ class Evolution {
     if (this.event.run !== undefined) this.fail(`${this.event.type} must not belong to a run`);
     this.status = status;
     this.outcome = outcome;
-    this.runs = emptyTable();
-    this.seen = undefined;
+    this.setRuns(emptyTable());
     this.tasks = emptyTable();
     this.timers = emptyTable();
   }
@@ -428,11 +426,11 @@ class Evolution {
       case "ExecutionSucceeded":
         return this.ended({ output: event.executionSucceededEventDetails.output }, "SUCCEEDED");
       case "ExecutionFailed":
-        return this.ended(errorOf(event.executionFailedEventDetails), "FAILED");
+        return this.ended(errorFields(event.executionFailedEventDetails ?? {}), "FAILED");
       case "ExecutionAborted":
-        return this.ended(errorOf(event.executionAbortedEventDetails), "ABORTED");
+        return this.ended(errorFields(event.executionAbortedEventDetails ?? {}), "ABORTED");
       case "ExecutionTimedOut":
-        return this.ended(errorOf(event.executionTimedOutEventDetails), "TIMED_OUT");
+        return this.ended(errorFields(event.executionTimedOutEventDetails ?? {}), "TIMED_OUT");
 
       case "PassStateEntered":
       case "TaskStateEntered":
@@ -475,7 +473,7 @@ class Evolution {
         const state = this.activeState(name);
         this.clearWaiting(state);
         if (state.work.kind === "parallel") for (const id of state.work.branches) this.removeRunTree(id);
-        const draft = this.draftRun(this.event.run ?? ROOT_RUN);
+        const draft = this.draftRun();
         draft.state = null;
         if (assignedVariables) draft.variables = { ...draft.variables, ...assignedVariables };
         if (event.next !== undefined) draft.next = event.next;
@@ -584,7 +582,7 @@ class Evolution {
         // A retried Map starts over: the runs of the attempt before go.
         if (state.work.kind === "map") this.dropIterations(state.work);
         if (event.items.length !== event.mapStateStartedEventDetails.length) this.fail("its length does not match its items");
-        const draft = this.draftRun(this.event.run ?? ROOT_RUN);
+        const draft = this.draftRun();
         this.ownState(draft).work = {
           kind: "map",
           items: event.items,
@@ -662,7 +660,7 @@ class Evolution {
           return ended && "output" in ended ? ended.output : this.fail(`iteration ${i} has no result`);
         });
         this.dropIterations(work);
-        const draft = this.draftRun(this.event.run ?? ROOT_RUN);
+        const draft = this.draftRun();
         this.ownState(draft).work = { kind: "done", result: outputs };
         this.putRun(draft);
         return;
@@ -678,7 +676,7 @@ class Evolution {
 
   /** An event that changes nothing but the run's latest event. */
   private touchRun(): void {
-    this.putRun(this.draftRun(this.event.run ?? ROOT_RUN));
+    this.putRun(this.draftRun());
   }
 }
 
@@ -712,10 +710,6 @@ function countRetry(state: ActiveState, retry: RetryDecision): ActiveState {
   return { ...state, retryCount: retry.retryCount, retriers };
 }
 
-const errorOf = (details: ErrorDetails | undefined): { error?: string; cause?: string } => ({
-  ...(details?.error !== undefined ? { error: details.error } : {}),
-  ...(details?.cause !== undefined ? { cause: details.cause } : {}),
-});
 
 /** Every pending timer and task, oldest first. */
 export function pendingWork(execution: Execution): { tasks: TaskWork[]; timers: TimerWork[] } {

@@ -26,13 +26,10 @@ export function fail(error: string, cause: string, location?: string): Outcome<n
   return { ok: false, failure: location === undefined ? { error, cause } : { error, cause, location } };
 }
 
-/** A Failure without the fields it does not have. */
-export function dropUndefined(failure: { error?: string | undefined; cause?: string | undefined }): Failure {
-  return { ...(failure.error !== undefined ? { error: failure.error } : {}), ...(failure.cause !== undefined ? { cause: failure.cause } : {}) } as Failure;
+/** An error and cause without the ones that are undefined (for an event, or a Fail state's failure). */
+export function errorFields(failure: { error?: string | undefined; cause?: string | undefined }): { error?: string; cause?: string } {
+  return { ...(failure.error !== undefined ? { error: failure.error } : {}), ...(failure.cause !== undefined ? { cause: failure.cause } : {}) };
 }
-
-/** An error's fields for an event, leaving out those it does not have. */
-export const errorFields: (failure: { error?: string | undefined; cause?: string | undefined }) => { error?: string; cause?: string } = dropUndefined;
 
 /** Whether a Distributed Map tolerates `failures` failed items (either threshold breached fails it; none set tolerates none). */
 export function tolerated(work: Extract<ActiveState["work"], { kind: "map" }>, failures: number): boolean {

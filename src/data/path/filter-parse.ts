@@ -38,22 +38,21 @@ import type { FilterExpression, FilterLiteral, FilterOperand, FilterOperator } f
 // unary := '!' unary | '(' or ')' | operand [operator operand]
 /** Reads a whole filter test (the loosest rule, `or`), leaving the cursor after it. */
 export function readOr(c: Cursor): FilterExpression {
-  let left = readAnd(c);
-  for (;;) {
-    skipSpaces(c);
-    if (c.text.charCodeAt(c.pos) !== PIPE || c.text.charCodeAt(c.pos + 1) !== PIPE) return left;
-    c.pos += 2;
-    left = { kind: "or", left, right: readAnd(c) };
-  }
+  return readChain(c, PIPE, "or", readAnd);
 }
 
 function readAnd(c: Cursor): FilterExpression {
-  let left = readUnary(c);
+  return readChain(c, AMPERSAND, "and", readUnary);
+}
+
+/** `operand (op operand)*` for an operator written as a doubled character (`||`, `&&`), grouped to the left. */
+function readChain(c: Cursor, char: number, kind: "or" | "and", readOperand: (c: Cursor) => FilterExpression): FilterExpression {
+  let left = readOperand(c);
   for (;;) {
     skipSpaces(c);
-    if (c.text.charCodeAt(c.pos) !== AMPERSAND || c.text.charCodeAt(c.pos + 1) !== AMPERSAND) return left;
+    if (c.text.charCodeAt(c.pos) !== char || c.text.charCodeAt(c.pos + 1) !== char) return left;
     c.pos += 2;
-    left = { kind: "and", left, right: readUnary(c) };
+    left = { kind, left, right: readOperand(c) };
   }
 }
 

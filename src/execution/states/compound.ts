@@ -191,7 +191,7 @@ function startIteration(d: Decision, runId: string, map: MapState, index: number
 
 /** An iteration's input could not be made: the iterations started are aborted and the Map fails. */
 async function iterationInputFailed(d: Decision, runId: string, map: MapState, index: number, failure: Failure): Promise<void> {
-  const { active } = d.active(runId);
+  const active = d.activeState(runId);
   const work = active.work as Extract<ActiveState["work"], { kind: "map" }>;
   for (let i = 0; i < index; i++) {
     const child = iterationRunId(work.startedEventId, i);
@@ -248,7 +248,7 @@ function iterationInput(d: Decision, runId: string, state: MapState, effective: 
   if (!state.itemSelector) return { ok: true, value };
   const work = d.run(runId)?.state?.work;
   if (work?.kind === "map" && work.batched) return { ok: true, value };
-  const { active } = d.active(runId);
+  const active = d.activeState(runId);
   const data = d.stateData(runId, state, active, { mapItem: { index, value } });
   return state.itemSelector.language === "JSONPath"
     ? evaluatePayload(state.itemSelector.template, data, effective)
@@ -257,7 +257,7 @@ function iterationInput(d: Decision, runId: string, state: MapState, effective: 
 
 /** A Parallel or Map state has its result: it shapes its output and exits. */
 async function compoundDone(d: Decision, runId: string, state: ParallelState | MapState, result: unknown): Promise<void> {
-  const { active } = d.active(runId);
+  const active = d.activeState(runId);
   const data = d.stateData(runId, state, active);
   const shaped = await shapeOutput(state.dataflow, data, result, { assignInput: result, offerResult: true });
   if (!shaped.ok) {

@@ -11,7 +11,7 @@ import type { CompiledPath } from "../../data/path.js";
 import { bindings, documents, evaluateDynamic, selectedInput, unexpectedResultType, type Eventually, type Failure, type Outcome, type StateData } from "../dataflow.js";
 import type { Decision } from "../decide.js";
 import type { ActiveState } from "../model.js";
-import { BLOCKED, dropUndefined, fail, type StateOutcome } from "../outcome.js";
+import { BLOCKED, errorFields, fail, type StateOutcome } from "../outcome.js";
 
 /** Choice: the first branch whose rule (or Condition) holds, else Default, else States.NoChoiceMatched. */
 export function executeChoice(d: Decision, runId: string, state: ChoiceState, active: ActiveState): Eventually<StateOutcome> {
@@ -147,7 +147,7 @@ export async function executeFail(d: Decision, runId: string, state: FailState, 
     }
   }
   const failure: Failure = { error: error.value as string, cause: cause.value as string };
-  return { kind: "failed", failure: dropUndefined(failure) };
+  return { kind: "failed", failure: errorFields(failure) as Failure };
 }
 
 // ------------------------------------------------------------------------------------ tasks
