@@ -240,7 +240,16 @@ class Evolution {
   private ownState(draft: RunDraft): StateDraft {
     const state = draft.state as StateDraft;
     if (this.owned?.has(state)) return state;
-    const copy = { ...state };
+    // A literal, not a spread: every active state keeps the one shape its Entered event gave it.
+    const copy: StateDraft = {
+      name: state.name,
+      enteredEventId: state.enteredEventId,
+      enteredTime: state.enteredTime,
+      input: state.input,
+      retryCount: state.retryCount,
+      retriers: state.retriers,
+      work: state.work,
+    };
     this.owned?.add(copy);
     draft.state = copy;
     return copy;
@@ -252,7 +261,20 @@ class Evolution {
    */
   private ownMapWork(state: StateDraft, work: MapWork): Writable<MapWork> {
     if (this.owned?.has(work)) return work as Writable<MapWork>;
-    const copy = { ...work };
+    // A literal with the usual fields, the rare ones after: a spread copies through V8's generic path.
+    const copy: Writable<MapWork> = {
+      kind: "map",
+      items: work.items,
+      effectiveInput: work.effectiveInput,
+      maxConcurrency: work.maxConcurrency,
+      nextIndex: work.nextIndex,
+      running: work.running,
+      startedEventId: work.startedEventId,
+      failures: work.failures,
+    };
+    if (work.tolerance !== undefined) copy.tolerance = work.tolerance;
+    if (work.retryTimer !== undefined) copy.retryTimer = work.retryTimer;
+    if (work.batched !== undefined) copy.batched = work.batched;
     this.owned?.add(copy);
     state.work = copy;
     return copy;
@@ -355,9 +377,9 @@ class Evolution {
     // A Map's attempt is over: its collected results (and any iteration left) go with it.
     if (state.work.kind === "map") this.dropIterations(state.work);
     const draft = this.draftRun(run.id);
-    draft.state = retry
-      ? { ...countRetry(draft.state as ActiveState, retry), work: { kind: "retry", timerId: retry.timer.id } }
-      : { ...(draft.state as ActiveState), work: NO_WORK };
+    const mine = this.ownState(draft);
+    if (retry) countRetry(mine, retry);
+    mine.work = retry ? { kind: "retry", timerId: retry.timer.id } : NO_WORK;
     this.putRun(draft);
     if (retry) this.addTimer(retry.timer, "retry", { run: run.id, state: state.name });
   }
@@ -583,7 +605,7 @@ class Evolution {
         if (state.work.kind === "map") this.dropIterations(state.work);
         if (event.items.length !== event.mapStateStartedEventDetails.length) this.fail("its length does not match its items");
         const draft = this.draftRun();
-        this.ownState(draft).work = {
+        const work: Writable<MapWork> = {
           kind: "map",
           items: event.items,
           effectiveInput: event.effectiveInput,
@@ -592,9 +614,10 @@ class Evolution {
           running: 0,
           startedEventId: event.id,
           failures: 0,
-          ...(event.tolerance ? { tolerance: event.tolerance } : {}),
-          ...(event.batched ? { batched: true as const } : {}),
         };
+        if (event.tolerance) work.tolerance = event.tolerance;
+        if (event.batched) work.batched = true;
+        this.ownState(draft).work = work;
         this.putRun(draft);
         return;
       }
@@ -640,8 +663,9 @@ class Evolution {
         const retry = event.type === "MapIterationFailed" ? event.retry : undefined;
         const tolerated = event.type === "MapIterationFailed" && event.output !== undefined;
         const draft = this.draftRun(run.id);
-        if (retry) draft.state = countRetry(draft.state as ActiveState, retry);
-        const map = this.ownMapWork(this.ownState(draft), work);
+        const mine = this.ownState(draft);
+        if (retry) countRetry(mine, retry);
+        const map = this.ownMapWork(mine, work);
         map.running -= 1;
         if (tolerated) map.failures += 1;
         if (retry) map.retryTimer = retry.timer.id;
@@ -702,12 +726,13 @@ type RunDraft = Writable<Run>;
 /** An active state being updated: a shallow copy whose fields may be replaced. */
 type StateDraft = Writable<ActiveState>;
 
-/** The state after a retry: its retry count, and one more attempt for the retrier. */
-function countRetry(state: ActiveState, retry: RetryDecision): ActiveState {
+/** Counts a retry on a state this decision owns: its retry count, and one more attempt for the retrier. */
+function countRetry(state: StateDraft, retry: RetryDecision): void {
   const retriers = state.retriers.slice();
   while (retriers.length <= retry.retrier) retriers.push(0);
   retriers[retry.retrier] = (retriers[retry.retrier] ?? 0) + 1;
-  return { ...state, retryCount: retry.retryCount, retriers };
+  state.retryCount = retry.retryCount;
+  state.retriers = retriers;
 }
 
 
