@@ -11,8 +11,8 @@ const wait = (fields: Record<string, unknown>, input: unknown) => given({ StartA
 describe("AWS details", () => {
   it("Parallel: the failing branch's own state is not aborted, only its siblings", async () => {
     const started = await given({ StartAt: "Par", States: { Par: { Type: "Parallel", End: true, Branches: [taskBranch("A"), taskBranch("B")] } } });
-    const step = await when(started, failTask("8:task", "Boom", "bad", after(1)));
-    expect(briefs(step)).toEqual(["TaskFailed 8:task Boom", "TaskStateAborted", "ParallelStateFailed Boom", "ExecutionFailed Boom"]);
+    const step = await when(started, failTask("3.1/8:task", "Boom", "bad", after(1)));
+    expect(briefs(step)).toEqual(["TaskFailed 3.1/8:task Boom", "TaskStateAborted", "ParallelStateFailed Boom", "ExecutionFailed Boom"]);
     expect(step.events[1]).toMatchObject({ run: "3.0", previousEventId: 6 });
   });
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { completeTask, failTask, fireTimer, HistoryMismatch, parse, recover, type Step } from "../../src/index.js";
 import { tableValues } from "../../src/execution/table.js";
-import { after, briefs, eventOf, eventsOf, expectFailed, expectSucceeded, exitOutput, given, located, onlyTask, pending, types, when, whenAll } from "../support/given.js";
+import { after, briefs, eventOf, eventsOf, expectFailed, expectRejected, expectSucceeded, exitOutput, given, located, onlyTask, pending, types, when, whenAll } from "../support/given.js";
 
 const INVOKE = "arn:aws:states:::lambda:invoke";
 const taskProcessor = { StartAt: "Work", States: { Work: { Type: "Task", Resource: INVOKE, End: true } } };
@@ -26,14 +26,14 @@ describe("Map", () => {
       "MapIterationStarted #1",
       "MapIterationStarted #2",
       "TaskStateEntered Work",
-      "TaskScheduled 8:task",
-      "TaskStarted 8:task",
+      "TaskScheduled 3.0/8:task",
+      "TaskStarted 3.0/8:task",
       "TaskStateEntered Work",
-      "TaskScheduled 11:task",
-      "TaskStarted 11:task",
+      "TaskScheduled 3.1/11:task",
+      "TaskStarted 3.1/11:task",
       "TaskStateEntered Work",
-      "TaskScheduled 14:task",
-      "TaskStarted 14:task",
+      "TaskScheduled 3.2/14:task",
+      "TaskStarted 3.2/14:task",
     ]);
     expect(eventOf(step, "MapStateStarted").mapStateStartedEventDetails).toEqual({ length: 3 });
     expect(eventsOf(step, "MapIterationStarted").map((e) => [e.iteration, e.mapIterationStartedEventDetails])).toEqual([
@@ -47,36 +47,36 @@ describe("Map", () => {
       ["3.1", "b"],
       ["3.2", "c"],
     ]);
-    expect(taskIds(step)).toEqual(["8:task", "11:task", "14:task"]);
+    expect(taskIds(step)).toEqual(["3.0/8:task", "3.1/11:task", "3.2/14:task"]);
   });
 
   it("lists the results in item order, whatever order the iterations finish in", async () => {
     const started = await given(map({}), { input: ["a", "b", "c"] });
-    let step = await whenAll(started, completeTask("14:task", "C", after(1)), completeTask("8:task", "A", after(2)));
-    expect(briefs(step)).toEqual(["TaskSucceeded 8:task", "TaskStateExited Work", "MapIterationSucceeded #0"]);
+    let step = await whenAll(started, completeTask("3.2/14:task", "C", after(1)), completeTask("3.0/8:task", "A", after(2)));
+    expect(briefs(step)).toEqual(["TaskSucceeded 3.0/8:task", "TaskStateExited Work", "MapIterationSucceeded #0"]);
     expect(eventOf(step, "MapIterationSucceeded").output).toBe("A");
-    step = await when(step, completeTask("11:task", "B", after(3)));
-    expect(briefs(step)).toEqual(["TaskSucceeded 11:task", "TaskStateExited Work", "MapIterationSucceeded #1", "MapStateSucceeded", "MapStateExited M", "ExecutionSucceeded"]);
+    step = await when(step, completeTask("3.1/11:task", "B", after(3)));
+    expect(briefs(step)).toEqual(["TaskSucceeded 3.1/11:task", "TaskStateExited Work", "MapIterationSucceeded #1", "MapStateSucceeded", "MapStateExited M", "ExecutionSucceeded"]);
     expectSucceeded(step, ["A", "B", "C"]);
   });
 
   it("runs one iteration at a time with MaxConcurrency 1, in item order", async () => {
     const started = await given(map({ MaxConcurrency: 1 }), { input: [10, 20, 30] });
-    expect(briefs(started).slice(2)).toEqual(["MapStateStarted", "MapIterationStarted #0", "TaskStateEntered Work", "TaskScheduled 6:task", "TaskStarted 6:task"]);
-    expect(onlyTask(started)).toMatchObject({ id: "6:task", input: 10 });
+    expect(briefs(started).slice(2)).toEqual(["MapStateStarted", "MapIterationStarted #0", "TaskStateEntered Work", "TaskScheduled 3.0/6:task", "TaskStarted 3.0/6:task"]);
+    expect(onlyTask(started)).toMatchObject({ id: "3.0/6:task", input: 10 });
 
-    const second = await when(started, completeTask("6:task", 1, after(1)));
+    const second = await when(started, completeTask("3.0/6:task", 1, after(1)));
     expect(briefs(second)).toEqual([
-      "TaskSucceeded 6:task",
+      "TaskSucceeded 3.0/6:task",
       "TaskStateExited Work",
       "MapIterationSucceeded #0",
       "MapIterationStarted #1",
       "TaskStateEntered Work",
-      "TaskScheduled 13:task",
-      "TaskStarted 13:task",
+      "TaskScheduled 3.1/13:task",
+      "TaskStarted 3.1/13:task",
     ]);
-    expect(onlyTask(second)).toMatchObject({ id: "13:task", input: 20 });
-    const third = await when(second, completeTask("13:task", 2, after(2)));
+    expect(onlyTask(second)).toMatchObject({ id: "3.1/13:task", input: 20 });
+    const third = await when(second, completeTask("3.1/13:task", 2, after(2)));
     expect(onlyTask(third)).toMatchObject({ input: 30 });
     expectSucceeded(await when(third, completeTask(onlyTask(third).id, 3, after(3))), [1, 2, 3]);
   });
@@ -149,9 +149,9 @@ describe("Map", () => {
 
   it("fails when an iteration fails: MapIterationFailed, the others aborted, MapStateFailed, with the error passed through", async () => {
     const started = await given(map({}), { input: [1, 2, 3] });
-    const step = await when(started, failTask("11:task", "Boom", "bad", after(1)));
+    const step = await when(started, failTask("3.1/11:task", "Boom", "bad", after(1)));
     expect(briefs(step)).toEqual([
-      "TaskFailed 11:task Boom",
+      "TaskFailed 3.1/11:task Boom",
       "MapIterationFailed #1 Boom",
       "TaskStateAborted",
       "MapIterationAborted #0",
@@ -168,8 +168,8 @@ describe("Map", () => {
 
   it("aborts nothing when the failing iteration is the only one running (MaxConcurrency 1)", async () => {
     const started = await given(map({ MaxConcurrency: 1 }), { input: [1, 2, 3] });
-    const step = await when(started, failTask("6:task", "E", "c", after(1)));
-    expect(briefs(step)).toEqual(["TaskFailed 6:task E", "MapIterationFailed #0 E", "MapStateFailed E", "ExecutionFailed E"]);
+    const step = await when(started, failTask("3.0/6:task", "E", "c", after(1)));
+    expect(briefs(step)).toEqual(["TaskFailed 3.0/6:task E", "MapIterationFailed #0 E", "MapStateFailed E", "ExecutionFailed E"]);
     expect(pending(step)).toEqual([]);
   });
 
@@ -179,10 +179,10 @@ describe("Map", () => {
       { Hold: { Type: "Wait", Seconds: 60, End: true } },
     );
     const started = await given(definition, { input: { items: [1, 2] } });
-    expect(taskIds(started)).toEqual(["7:task", "10:task"]);
-    const step = await when(started, failTask("7:task", "Boom", "bad", after(1)));
+    expect(taskIds(started)).toEqual(["3.0/7:task", "3.1/10:task"]);
+    const step = await when(started, failTask("3.0/7:task", "Boom", "bad", after(1)));
     expect(briefs(step)).toEqual([
-      "TaskFailed 7:task Boom",
+      "TaskFailed 3.0/7:task Boom",
       "MapIterationFailed #0 Boom",
       "TaskStateAborted",
       "MapIterationAborted #1",
@@ -192,7 +192,7 @@ describe("Map", () => {
     ]);
     expect(exitOutput(step, "M")).toEqual({ items: [1, 2], err: { Error: "Boom", Cause: "bad" } });
     expect(pending(step)).toEqual([{ kind: "timer", id: "18:wait", state: "Hold", until: after(61), purpose: "wait" }]);
-    await expect(when(step, completeTask("10:task", "late", after(2)))).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
+    await expect(when(step, completeTask("3.1/10:task", "late", after(2)))).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
   });
 
   it("re-runs every item on a retry, after MapIterationFailed and without MapStateFailed", async () => {
@@ -228,7 +228,7 @@ describe("Map: where iteration results are kept", () => {
 
   it("keeps a finished iteration's result on its run until the Map succeeds, then drops every iteration run", async () => {
     const started = await given(held(), { input: [1, 2] });
-    let step = await when(started, completeTask("7:task", "A", after(1)));
+    let step = await when(started, completeTask("3.0/7:task", "A", after(1)));
     expect(runIds(step)).toEqual(["", "3.0", "3.1"]);
     expect(runs(step).find((run) => run.id === "3.0")).toEqual({
       id: "3.0",
@@ -241,23 +241,23 @@ describe("Map: where iteration results are kept", () => {
       next: null,
       collected: true,
     });
-    step = await when(step, completeTask("10:task", "B", after(2)));
+    step = await when(step, completeTask("3.1/10:task", "B", after(2)));
     expect(exitOutput(step, "M")).toEqual(["A", "B"]);
     expect(runIds(step)).toEqual([""]);
   });
 
   it("drops the results of finished iterations when the Map fails and is caught", async () => {
     const started = await given(held({ Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "Hold" }] }), { input: [1, 2, 3] });
-    expect(taskIds(started)).toEqual(["8:task", "11:task", "14:task"]);
-    const step = await whenAll(started, completeTask("8:task", "A", after(1)), failTask("11:task", "Boom", "bad", after(2)));
-    expect(briefs(step)).toEqual(["TaskFailed 11:task Boom", "MapIterationFailed #1 Boom", "TaskStateAborted", "MapIterationAborted #2", "MapStateFailed Boom", "MapStateExited M", "WaitStateEntered Hold"]);
+    expect(taskIds(started)).toEqual(["3.0/8:task", "3.1/11:task", "3.2/14:task"]);
+    const step = await whenAll(started, completeTask("3.0/8:task", "A", after(1)), failTask("3.1/11:task", "Boom", "bad", after(2)));
+    expect(briefs(step)).toEqual(["TaskFailed 3.1/11:task Boom", "MapIterationFailed #1 Boom", "TaskStateAborted", "MapIterationAborted #2", "MapStateFailed Boom", "MapStateExited M", "WaitStateEntered Hold"]);
     expect(runIds(step)).toEqual([""]);
   });
 
   it("drops the results of the attempt before when the Map is retried", async () => {
     const started = await given(held({ Retry: [{ ErrorEquals: ["Boom"], MaxAttempts: 1 }] }), { input: [1, 2] });
-    let step = await whenAll(started, completeTask("7:task", "A", after(1)), failTask("10:task", "Boom", "bad", after(2)));
-    expect(briefs(step)).toEqual(["TaskFailed 10:task Boom", "MapIterationFailed #1 Boom"]);
+    let step = await whenAll(started, completeTask("3.0/7:task", "A", after(1)), failTask("3.1/10:task", "Boom", "bad", after(2)));
+    expect(briefs(step)).toEqual(["TaskFailed 3.1/10:task Boom", "MapIterationFailed #1 Boom"]);
     step = await when(step, fireTimer(eventOf(step, "MapIterationFailed").retry?.timer.id ?? ""));
     expect(briefs(step).slice(0, 3)).toEqual(["MapStateStarted", "MapIterationStarted #0", "MapIterationStarted #1"]);
     const restarted = eventOf(step, "MapStateStarted").id;
@@ -267,7 +267,7 @@ describe("Map: where iteration results are kept", () => {
   it("rejects a log that reports an iteration's success twice, naming the second report", async () => {
     const definition = held();
     const started = await given(definition, { input: [1, 2] });
-    const step = await when(started, completeTask("7:task", "A", after(1)));
+    const step = await when(started, completeTask("3.0/7:task", "A", after(1)));
     const log = [...started.events, ...step.events];
     const report = eventOf(step, "MapIterationSucceeded");
     const again = { ...report, id: report.id + 1, previousEventId: report.id };
@@ -282,6 +282,48 @@ describe("Map: where iteration results are kept", () => {
   });
 });
 
+describe("Map: the tasks of iterations", () => {
+  const recoverLog = (definition: Record<string, unknown>, log: readonly unknown[]) => recover(parse(definition), log as never);
+  const mismatch = (definition: Record<string, unknown>, log: readonly unknown[]) => {
+    try {
+      recoverLog(definition, log);
+    } catch (error) {
+      expect(error).toBeInstanceOf(HistoryMismatch);
+      return { eventId: (error as HistoryMismatch).eventId, reason: (error as HistoryMismatch).reason };
+    }
+    throw new Error("recover accepted the log");
+  };
+
+  it("names each task after its iteration's run, and refuses an id that names another run or no run", async () => {
+    const started = await given(map({}), { input: [1, 2] });
+    expect(taskIds(started)).toEqual(["3.0/7:task", "3.1/10:task"]);
+    for (const id of ["7:task", "3.1/7:task", "9.9/7:task", "3.0/", "/7:task"]) {
+      expect(await expectRejected(started.execution, completeTask(id, "A", after(1)), "UNKNOWN_TASK")).toBe(`No pending task has the id or token ${JSON.stringify(id)} (never, or it was already answered)`);
+    }
+  });
+
+  it("still answers a task of a log written before ids named their run (found by a search of every run)", async () => {
+    const definition = map({});
+    const started = await given(definition, { input: [1, 2] });
+    const earlier = started.events.map((event) => ("taskId" in event ? { ...event, taskId: event.taskId.replace(/^.*\//, "") } : event));
+    const recovered = recoverLog(definition, earlier);
+    expect(pending(recovered).map((work) => work.id)).toEqual(["7:task", "10:task"]);
+    const step = await whenAll(recovered, completeTask("10:task", "B", after(1)), completeTask("7:task", "A", after(2)));
+    expect(briefs(step).slice(0, 3)).toEqual(["TaskSucceeded 7:task", "TaskStateExited Work", "MapIterationSucceeded #0"]);
+    expectSucceeded(step, ["A", "B"]);
+  });
+
+  it("refuses a log whose answer names a task that its run does not wait for", async () => {
+    const definition = map({});
+    const started = await given(definition, { input: [1, 2] });
+    const step = await when(started, completeTask("3.1/10:task", "B", after(1)));
+    const answer = eventOf(step, "TaskSucceeded");
+    const log = [...started.events, ...step.events];
+    const misplaced = log.map((event) => (event.id === answer.id ? { ...event, run: "3.0" } : event));
+    expect(mismatch(definition, misplaced)).toEqual({ eventId: answer.id, reason: "task '3.1/10:task' is not pending" });
+  });
+});
+
 describe("Distributed Map", () => {
   const distributed = {
     StartAt: "M",
@@ -292,7 +334,7 @@ describe("Distributed Map", () => {
 
   it("starts a Map Run and marks the iterations' events as the child executions' own", async () => {
     const step = await given(distributed, { input: [1] });
-    expect(briefs(step).slice(1)).toEqual(["MapStateEntered M", "MapStateStarted", "MapRunStarted", "MapIterationStarted #0", "TaskStateEntered Work", "TaskScheduled 7:task", "TaskStarted 7:task"]);
+    expect(briefs(step).slice(1)).toEqual(["MapStateEntered M", "MapStateStarted", "MapRunStarted", "MapIterationStarted #0", "TaskStateEntered Work", "TaskScheduled 3.0/7:task", "TaskStarted 3.0/7:task"]);
     expect(eventOf(step, "MapRunStarted").mapRunStartedEventDetails.mapRunArn).toMatch(
       /^arn:aws:states:us-east-1:123456789012:mapRun:StateMachine\/M:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
@@ -301,8 +343,8 @@ describe("Distributed Map", () => {
 
   it("ends the Map Run before the Map state succeeds", async () => {
     const started = await given(distributed, { input: [1] });
-    const step = await when(started, completeTask("7:task", "r", after(1)));
-    expect(briefs(step)).toEqual(["TaskSucceeded 7:task", "TaskStateExited Work", "MapIterationSucceeded #0", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited M", "ExecutionSucceeded"]);
+    const step = await when(started, completeTask("3.0/7:task", "r", after(1)));
+    expect(briefs(step)).toEqual(["TaskSucceeded 3.0/7:task", "TaskStateExited Work", "MapIterationSucceeded #0", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited M", "ExecutionSucceeded"]);
     expect(step.events.map((e) => e.child === true)).toEqual([true, true, true, false, false, false, false]);
     expectSucceeded(step, ["r"]);
   });
@@ -310,18 +352,18 @@ describe("Distributed Map", () => {
   it("keeps a tolerated failure's error as its iteration's result", async () => {
     const tolerant = { ...distributed, States: { M: { ...distributed.States.M, ToleratedFailureCount: 1 } } };
     const started = await given(tolerant, { input: [1, 2] });
-    let step = await when(started, failTask("8:task", "Boom", "bad", after(1)));
-    expect(briefs(step)).toEqual(["TaskFailed 8:task Boom", "MapIterationFailed #0 Boom"]);
+    let step = await when(started, failTask("3.0/8:task", "Boom", "bad", after(1)));
+    expect(briefs(step)).toEqual(["TaskFailed 3.0/8:task Boom", "MapIterationFailed #0 Boom"]);
     expect(tableValues(step.execution.runs).find((run) => run.id === "3.0")).toMatchObject({ ended: { output: { Error: "Boom", Cause: "bad" } }, collected: true });
-    step = await when(step, completeTask("11:task", "B", after(2)));
+    step = await when(step, completeTask("3.1/11:task", "B", after(2)));
     expectSucceeded(step, [{ Error: "Boom", Cause: "bad" }, "B"]);
   });
 
   it("fails the Map Run when an item fails (no failures are tolerated by default)", async () => {
     const started = await given(distributed, { input: [1] });
-    const step = await when(started, failTask("7:task", "Boom", "bad", after(1)));
+    const step = await when(started, failTask("3.0/7:task", "Boom", "bad", after(1)));
     expect(briefs(step)).toEqual([
-      "TaskFailed 7:task Boom",
+      "TaskFailed 3.0/7:task Boom",
       "MapIterationFailed #0 Boom",
       "MapRunFailed States.ExceedToleratedFailureThreshold",
       "MapStateFailed States.ExceedToleratedFailureThreshold",

@@ -22,29 +22,29 @@ describe("Parallel", () => {
       "ParallelStateEntered Par",
       "ParallelStateStarted",
       "TaskStateEntered A",
-      "TaskScheduled 5:task",
-      "TaskStarted 5:task",
+      "TaskScheduled 3.0/5:task",
+      "TaskStarted 3.0/5:task",
       "TaskStateEntered B",
-      "TaskScheduled 8:task",
-      "TaskStarted 8:task",
+      "TaskScheduled 3.1/8:task",
+      "TaskStarted 3.1/8:task",
     ]);
     expect(eventOf(step, "ParallelStateStarted").branches).toBe(2);
     expect(step.events.slice(3).map((e) => e.run)).toEqual(["3.0", "3.0", "3.0", "3.1", "3.1", "3.1"]);
     // Each branch chains to ParallelStateStarted, then to its own events.
     expect(step.events.slice(3).map((e) => e.previousEventId)).toEqual([3, 4, 5, 3, 7, 8]);
     expect(pending(step)).toEqual([
-      { kind: "task", id: "5:task", state: "A", resource: INVOKE, input: { a: 1 } },
-      { kind: "task", id: "8:task", state: "B", resource: INVOKE, input: { a: 1 } },
+      { kind: "task", id: "3.0/5:task", state: "A", resource: INVOKE, input: { a: 1 } },
+      { kind: "task", id: "3.1/8:task", state: "B", resource: INVOKE, input: { a: 1 } },
     ]);
   });
 
   it("lists the branch outputs in branch order, whatever order the branches finish in", async () => {
     const started = await given(parallel({ Branches: [taskBranch("A"), taskBranch("B")] }), { input: {} });
-    const second = await when(started, completeTask("8:task", "from B", after(1)));
-    expect(briefs(second)).toEqual(["TaskSucceeded 8:task", "TaskStateExited B"]);
+    const second = await when(started, completeTask("3.1/8:task", "from B", after(1)));
+    expect(briefs(second)).toEqual(["TaskSucceeded 3.1/8:task", "TaskStateExited B"]);
     expect(second.status).toBe("continue");
-    const step = await when(second, completeTask("5:task", "from A", after(2)));
-    expect(briefs(step)).toEqual(["TaskSucceeded 5:task", "TaskStateExited A", "ParallelStateExited Par", "ExecutionSucceeded"]);
+    const step = await when(second, completeTask("3.0/5:task", "from A", after(2)));
+    expect(briefs(step)).toEqual(["TaskSucceeded 3.0/5:task", "TaskStateExited A", "ParallelStateExited Par", "ExecutionSucceeded"]);
     expect(step.events[2]).not.toHaveProperty("run");
     expectSucceeded(step, ["from A", "from B"]);
   });
@@ -96,8 +96,8 @@ describe("Parallel", () => {
       Branches: [taskBranch("A"), taskBranch("B"), { StartAt: "W", States: { W: { Type: "Wait", Seconds: 10, End: true } } }],
     });
     const started = await given(definition, { input: { a: 1 } });
-    expect(pending(started).map((p) => p.id)).toEqual(["5:task", "8:task", "10:wait"]);
-    const step = await when(started, failTask("8:task", "Boom", "bad", after(1)));
+    expect(pending(started).map((p) => p.id)).toEqual(["3.0/5:task", "3.1/8:task", "10:wait"]);
+    const step = await when(started, failTask("3.1/8:task", "Boom", "bad", after(1)));
     expect(step.events[0]).toMatchObject({ type: "TaskFailed", run: "3.1", id: 11 });
     // The sibling task is aborted (a Wait is stopped without an event).
     expect(eventsOf(step, "TaskStateAborted").filter((e) => e.run === "3.0")).toHaveLength(1);
@@ -135,7 +135,7 @@ describe("Parallel", () => {
       { Handled: { Type: "Pass", End: true } },
     );
     const started = await given(definition, { input: { a: 1 } });
-    const step = await when(started, failTask("5:task", "Boom", "bad", after(1)));
+    const step = await when(started, failTask("3.0/5:task", "Boom", "bad", after(1)));
     expect(types(step).slice(-5)).toEqual(["ParallelStateFailed", "ParallelStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
     expect(eventOf(step, "ParallelStateExited")).toMatchObject({ next: "Handled" });
     expect(exitOutput(step, "Par")).toEqual({ a: 1, err: { Error: "Boom", Cause: "bad" } });
@@ -147,9 +147,9 @@ describe("Parallel", () => {
       { Branches: [taskBranch("A"), taskBranch("B")], Catch: [{ ErrorEquals: ["States.ALL"], Next: "Hold" }], End: undefined, Next: "Hold" },
       { Hold: { Type: "Wait", Seconds: 60, End: true } },
     );
-    const caught = await when(await given(definition), failTask("5:task", "Boom", "bad", after(1)));
+    const caught = await when(await given(definition), failTask("3.0/5:task", "Boom", "bad", after(1)));
     expect(caught.status).toBe("continue");
-    await expect(when(caught, completeTask("8:task", "late", after(2)))).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
+    await expect(when(caught, completeTask("3.1/8:task", "late", after(2)))).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
   });
 
   it("re-runs every branch on a retry, in new runs with a new ParallelStateStarted", async () => {
@@ -158,7 +158,7 @@ describe("Parallel", () => {
       Retry: [{ ErrorEquals: ["Again"], IntervalSeconds: 3, MaxAttempts: 1 }],
     });
     const started = await given(definition, { input: { a: 1 } });
-    const failed = await whenAll(started, completeTask("5:task", "A done", after(1)), failTask("8:task", "Again", "x", after(2)));
+    const failed = await whenAll(started, completeTask("3.0/5:task", "A done", after(1)), failTask("3.1/8:task", "Again", "x", after(2)));
     const failure = eventOf(failed, "ParallelStateFailed");
     expect(failure).toMatchObject({ error: "Again", cause: "x", retry: { retrier: 0, retryCount: 1, timer: { until: after(5) } } });
     expect(failed.status).toBe("continue");

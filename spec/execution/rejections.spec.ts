@@ -152,10 +152,12 @@ describe("malformed commands and executions", () => {
     }
   });
 
-  it("refuses an execution stored in the earlier format, whose runs have another shape", async () => {
+  it("refuses an execution stored in an earlier format (other run shapes; a table of tasks)", async () => {
     const { execution } = await given(oneTask);
-    const earlier = { ...execution, format: "stepfold-execution/1" } as unknown as Execution;
-    expect(await expectRejected(earlier, completeTask("3:task", 1, after(1)), "MALFORMED_EXECUTION")).toBe("This is not an execution made by stepfold");
+    for (const format of ["stepfold-execution/1", "stepfold-execution/2"]) {
+      const earlier = { ...execution, format } as unknown as Execution;
+      expect(await expectRejected(earlier, completeTask("3:task", 1, after(1)), "MALFORMED_EXECUTION")).toBe("This is not an execution made by stepfold");
+    }
   });
 
   it("refuses an execution whose fingerprint does not match its definition", async () => {

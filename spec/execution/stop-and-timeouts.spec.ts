@@ -266,7 +266,7 @@ describe("StopExecution", () => {
       },
     };
     const started = await given(definition);
-    expect(pending(started).map((p) => p.id)).toEqual(["5:task", "7:wait"]);
+    expect(pending(started).map((p) => p.id)).toEqual(["3.0/5:task", "7:wait"]);
     const step = await when(started, stopExecution("E", "C", after(1)));
     expect(briefs(step)).toEqual(["TaskStateAborted", "ParallelStateAborted", "ExecutionAborted E"]);
     expect(step.events[0]).toMatchObject({ run: "3.0", previousEventId: 6 });

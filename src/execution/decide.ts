@@ -15,14 +15,14 @@ import { parsePath } from "../data/path.js";
 import type { Catcher, Dataflow, MapState, ParallelState, State, TaskState, WaitState, Workflow } from "../definition/model.js";
 import { jsonPathEffectiveInput, selectedInput, shapeOutput, type Eventually, type Failure, type Outcome, type Shaped, type ShapeOptions, type StateData } from "./dataflow.js";
 import type { HistoryEvent, NewEvent, RetryDecision, StateEnteredEvent, StateExitedEvent, TimerStart } from "./events.js";
-import { evolve, iterationRunId, Ownership, ROOT_RUN, runOf } from "./evolve.js";
+import { evolve, iterationRunId, Ownership, pendingTaskOf, ROOT_RUN, runOf } from "./evolve.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerWork, Writable } from "./model.js";
 import { BLOCKED, errorFields, errorMatches, isoAfter, TERMINAL_ERRORS, tolerated, type StateOutcome } from "./outcome.js";
 import { randomCursor, type RandomCursor, type RandomState } from "./random.js";
 import { attemptMap, attemptParallel, progress } from "./states/compound.js";
 import { executeChoice, executeFail, executeWait, waitOver } from "./states/flow.js";
 import { attemptTask, taskFailed } from "./states/task.js";
-import { tableGet, tableValues } from "./table.js";
+import { tableValues } from "./table.js";
 
 /** Thrown (and caught by the driver) once an Execution* end event is written: nothing more happens. */
 export class ExecutionOver {}
@@ -701,7 +701,7 @@ export class Decision {
         return;
       case "task-timeout":
       case "heartbeat-timeout": {
-        const task = tableGet(this.execution.tasks, timer.task as string) as TaskWork;
+        const task = pendingTaskOf(this.execution, timer.task as string) as TaskWork;
         return taskFailed(this, task, { error: "States.Timeout" }, true);
       }
       case "wait": {

@@ -13,12 +13,12 @@ import { whenReady, type Eventually } from "./dataflow.js";
 import { Decision, ExecutionOver } from "./decide.js";
 import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
-import { checkSequence, evolve, Ownership, pendingWork, ROOT_RUN, runOf } from "./evolve.js";
+import { checkSequence, evolve, Ownership, pendingTaskOf, pendingWork, ROOT_RUN, runOf } from "./evolve.js";
 import type { Execution, Limits, Pending, Run, TaskWork } from "./model.js";
 import { uuidV4 } from "../data/intrinsics/random.js";
 import { randomCursor, seedRandom } from "./random.js";
 import { CommandRejected, HistoryMismatch } from "./rejections.js";
-import { tableGet, tableValues } from "./table.js";
+import { tableGet } from "./table.js";
 
 /** AWS's limits: 256 KiB payloads, 25,000 history events. */
 export const DEFAULT_LIMITS: Limits = { payloadBytes: 262_144, historyEvents: 25_000 };
@@ -180,7 +180,7 @@ export async function startExecution(workflow: Workflow, options: StartOptions):
 
 /** Carries out one command on an execution. */
 export async function resumeExecution(execution: Execution, command: Command): Promise<Step> {
-  if (execution === null || typeof execution !== "object" || execution.format !== "stepfold-execution/2") {
+  if (execution === null || typeof execution !== "object" || execution.format !== "stepfold-execution/3") {
     throw new CommandRejected("MALFORMED_EXECUTION", "This is not an execution made by stepfold");
   }
   if (execution.status !== "RUNNING") throw new CommandRejected("EXECUTION_ENDED", `The execution has already ended (${execution.status})`);
@@ -265,7 +265,7 @@ function commandTime(execution: Execution, command: Command): string {
 /** The pending task with this id or task token. */
 function pendingTask(execution: Execution, id: unknown): TaskWork {
   if (typeof id !== "string") throw new CommandRejected("MALFORMED_COMMAND", "A task command needs the task's id or token");
-  const task = tableGet(execution.tasks, id) ?? tableValues(execution.tasks).find((t) => t.token === id);
+  const task = pendingTaskOf(execution, id);
   if (!task) throw new CommandRejected("UNKNOWN_TASK", `No pending task has the id or token ${JSON.stringify(id)} (never, or it was already answered)`);
   return task;
 }

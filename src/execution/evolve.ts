@@ -53,6 +53,39 @@ export const ROOT_RUN = "";
 /** The run with this id: the machine's own (`root`) or one in `runs`. */
 export const runOf = (execution: Execution, id: string): Run | undefined => (id === ROOT_RUN ? execution.root : tableGet(execution.runs, id));
 
+/**
+ * The id of the task scheduled by event `scheduledEventId` in run `run`. It names the run, whose
+ * active state holds the task, so that a command finds the task without a table of tasks.
+ */
+export const taskIdOf = (run: string, scheduledEventId: number): string => (run === ROOT_RUN ? `${scheduledEventId}:task` : `${run}/${scheduledEventId}:task`);
+
+/** The task that `id` names, if it is pending in the run it names. */
+function namedTask(execution: Execution, id: string): TaskWork | undefined {
+  const slash = id.indexOf("/");
+  const work = runOf(execution, slash < 0 ? ROOT_RUN : id.slice(0, slash))?.state?.work;
+  return work?.kind === "task" && work.task.id === id ? work.task : undefined;
+}
+
+/**
+ * The pending task with this id or task token. A token (random), or an id that does not name its
+ * run (written by an earlier build into a log since recovered), is looked for in every run.
+ */
+export function pendingTaskOf(execution: Execution, idOrToken: string): TaskWork | undefined {
+  return namedTask(execution, idOrToken) ?? pendingTasks(execution).find((task) => task.id === idOrToken || task.token === idOrToken);
+}
+
+/** Every pending task, in no particular order. */
+function pendingTasks(execution: Execution): TaskWork[] {
+  const tasks: TaskWork[] = [];
+  const add = (run: Run): void => {
+    const work = run.state?.work;
+    if (work?.kind === "task") tasks.push(work.task);
+  };
+  add(execution.root);
+  for (const run of tableValues(execution.runs)) add(run);
+  return tasks;
+}
+
 /** The run id of branch `index` of the Parallel started by event `startedEventId`. */
 export const branchRunId = (startedEventId: number, index: number): string => `${startedEventId}.${index}`;
 
@@ -102,7 +135,7 @@ function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, def
     });
   }
   return {
-    format: "stepfold-execution/2",
+    format: "stepfold-execution/3",
     workflow: event.workflow,
     definition,
     facts: event.execution,
@@ -113,7 +146,6 @@ function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, def
     limits: event.limits,
     root,
     runs: emptyTable<Run>(),
-    tasks: emptyTable<TaskWork>(),
     timers,
   };
 }
@@ -128,7 +160,6 @@ class Evolution {
   private runs!: Table<Run>;
   /** The run last found in `runs` during this event (most events look up their run several times); dropped when `runs` changes. */
   private seen: Run | undefined;
-  private tasks!: Table<TaskWork>;
   private timers!: Table<TimerWork>;
   private status!: Execution["status"];
   private outcome: Execution["outcome"];
@@ -140,7 +171,6 @@ class Evolution {
     this.owned = owned;
     this.root = execution.root;
     this.setRuns(execution.runs);
-    this.tasks = execution.tasks;
     this.timers = execution.timers;
     this.status = execution.status;
     this.outcome = execution.outcome;
@@ -156,7 +186,6 @@ class Evolution {
       if (event.random) mine.random = event.random;
       mine.root = this.root;
       mine.runs = this.runs;
-      mine.tasks = this.tasks;
       mine.timers = this.timers;
       return mine;
     }
@@ -173,7 +202,6 @@ class Evolution {
       limits: execution.limits,
       root: this.root,
       runs: this.runs,
-      tasks: this.tasks,
       timers: this.timers,
     };
     const result = this.outcome ? { ...next, outcome: this.outcome } : next;
@@ -297,26 +325,31 @@ class Evolution {
     if (id !== undefined) this.timers = tableDelete(this.timers, id, this.owned);
   }
 
-  private removeTask(task: TaskWork): void {
-    this.tasks = tableDelete(this.tasks, task.id, this.owned);
+  /** Removes the timers guarding a task (the task itself goes with its state's work). */
+  private removeTaskTimers(task: TaskWork): void {
     this.removeTimer(task.timeoutTimer);
     this.removeTimer(task.heartbeatTimer);
   }
 
+  /** The task the event answers: the one its run's state waits for. */
   private task(taskId: string): TaskWork {
-    const task = tableGet(this.tasks, taskId) ?? this.fail(`task '${taskId}' is not pending`);
-    if (task.run !== (this.event.run ?? ROOT_RUN)) this.fail(`task '${taskId}' belongs to run '${task.run}'`);
-    return task;
+    const work = this.run().state?.work;
+    if (work?.kind !== "task" || work.task.id !== taskId) this.fail(`task '${taskId}' is not pending`);
+    return work.task;
+  }
+
+  /** Replaces the pending task of the event's run (new timers). */
+  private putTask(task: TaskWork): void {
+    const draft = this.draftRun();
+    this.ownState(draft).work = { kind: "task", task };
+    this.putRun(draft);
   }
 
   /** Ends the wait of a state that was waiting for a timer (the timer has fired, or the state is left). */
   private clearWaiting(state: ActiveState): void {
     if (state.work.kind === "wait" || state.work.kind === "retry") this.removeTimer(state.work.timerId);
     if (state.work.kind === "map") this.removeTimer(state.work.retryTimer);
-    if (state.work.kind === "task") {
-      const task = tableGet(this.tasks, state.work.taskId);
-      if (task) this.removeTask(task);
-    }
+    if (state.work.kind === "task") this.removeTaskTimers(state.work.task);
   }
 
   /** Removes a run, and everything it and its descendants still wait for. */
@@ -389,17 +422,17 @@ class Evolution {
     const base = { run: task.run, state: task.state, task: task.id };
     if (timers.timeout) this.addTimer(timers.timeout, "task-timeout", base);
     if (timers.heartbeat) this.addTimer(timers.heartbeat, "heartbeat-timeout", base);
-    this.tasks = tableSet(this.tasks, task.id, {
+    this.putTask({
       ...task,
       ...(timers.timeout ? { timeoutTimer: timers.timeout.id } : {}),
       ...(timers.heartbeat ? { heartbeatTimer: timers.heartbeat.id } : {}),
-    }, this.owned);
+    });
   }
 
   private schedule(taskId: string, resource: string, input: unknown, more: ScheduledFields): void {
     const run = this.run();
     const state = this.activeState();
-    if (tableGet(this.tasks, taskId)) this.fail(`task '${taskId}' is already pending`);
+    if (state.work.kind === "task") this.fail(`state '${state.name}' already waits for task '${state.work.task.id}'`);
     this.clearWaiting(state);
     const type = this.event.type;
     const family = type === "LambdaFunctionScheduled" ? "LambdaFunction" : type === "ActivityScheduled" ? "Activity" : "Task";
@@ -412,22 +445,18 @@ class Evolution {
     if (more.token !== undefined) task.token = more.token;
     if (more.timeoutSeconds !== undefined) task.timeoutSeconds = more.timeoutSeconds;
     if (more.heartbeatSeconds !== undefined) task.heartbeatSeconds = more.heartbeatSeconds;
-    this.tasks = tableSet(this.tasks, taskId, task, this.owned);
-    const draft = this.draftRun(run.id);
-    this.ownState(draft).work = { kind: "task", taskId };
-    this.putRun(draft);
+    this.putTask(task);
   }
 
   private taskResult(taskId: string, result: unknown): void {
-    const task = this.task(taskId);
-    this.removeTask(task);
-    const draft = this.draftRun(task.run);
+    this.removeTaskTimers(this.task(taskId));
+    const draft = this.draftRun();
     this.ownState(draft).work = { kind: "done", result };
     this.putRun(draft);
   }
 
   private taskFailure(taskId: string, retry: RetryDecision | undefined): void {
-    this.removeTask(this.task(taskId));
+    this.removeTaskTimers(this.task(taskId));
     this.failed(retry);
   }
 
@@ -436,7 +465,6 @@ class Evolution {
     this.status = status;
     this.outcome = outcome;
     this.setRuns(emptyTable());
-    this.tasks = emptyTable();
     this.timers = emptyTable();
   }
 
@@ -557,8 +585,7 @@ class Evolution {
         if (!timer) this.fail(`task '${task.id}' has no heartbeat timer`);
         this.removeTimer(timer.id);
         this.addTimer(event.timer, "heartbeat-timeout", { run: task.run, state: task.state, task: task.id });
-        this.tasks = tableSet(this.tasks, task.id, { ...task, heartbeatTimer: event.timer.id }, this.owned);
-        return;
+        return this.putTask({ ...task, heartbeatTimer: event.timer.id });
       }
       case "TaskSucceeded":
         return this.taskResult(event.taskId, event.taskSucceededEventDetails.output);
@@ -738,7 +765,7 @@ function countRetry(state: StateDraft, retry: RetryDecision): void {
 
 /** Every pending timer and task, oldest first. */
 export function pendingWork(execution: Execution): { tasks: TaskWork[]; timers: TimerWork[] } {
-  const tasks = tableValues(execution.tasks).sort((a, b) => a.scheduledEventId - b.scheduledEventId || (a.id < b.id ? -1 : 1));
+  const tasks = pendingTasks(execution).sort((a, b) => a.scheduledEventId - b.scheduledEventId || (a.id < b.id ? -1 : 1));
   const timers = tableValues(execution.timers).sort((a, b) => a.createdEventId - b.createdEventId || (a.id < b.id ? -1 : 1));
   return { tasks, timers };
 }

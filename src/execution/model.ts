@@ -32,7 +32,7 @@ export interface ExecutionFacts {
 /** An execution: facts, where every run stands, and the work the host owes it. */
 export interface Execution {
   /** The format of this object, so stored executions can be recognized. */
-  readonly format: "stepfold-execution/2";
+  readonly format: "stepfold-execution/3";
   /** The fingerprint of the workflow it runs (a hash of the definition). */
   readonly workflow: string;
   /** The definition it runs, so that `resume` needs nothing but the execution. */
@@ -49,10 +49,12 @@ export interface Execution {
    * updating a field of the execution costs less than a copied path of a table.
    */
   readonly root: Run;
-  /** The other scopes that are running: Parallel branches and Map iterations, by run id. */
+  /**
+   * The other scopes that are running: Parallel branches and Map iterations, by run id. A task
+   * handed to the host lives in its run's active state (its id names the run): answering it
+   * changes that run alone, not a second table as well.
+   */
   readonly runs: Table<Run>;
-  /** Tasks handed to the host and not yet answered, by task id. */
-  readonly tasks: Table<TaskWork>;
   /** Timers the host must fire, by timer id. */
   readonly timers: Table<TimerWork>;
   /** The final output (SUCCEEDED) or error and cause (FAILED, ABORTED, TIMED_OUT). */
@@ -102,7 +104,8 @@ export interface ActiveState {
 export type Work =
   /** Nothing yet (between Entered and the state's first step). */
   | { readonly kind: "none" }
-  | { readonly kind: "task"; readonly taskId: string }
+  /** A task handed to the host and not yet answered. */
+  | { readonly kind: "task"; readonly task: TaskWork }
   | { readonly kind: "wait"; readonly timerId: string }
   | { readonly kind: "retry"; readonly timerId: string }
   | {
@@ -138,6 +141,7 @@ export type Work =
 
 /** A task handed to the host. */
 export interface TaskWork {
+  /** `<scheduled event id>:task` in the machine's run, `<run id>/<scheduled event id>:task` in others (see taskIdOf). */
   readonly id: string;
   readonly run: string;
   readonly state: string;

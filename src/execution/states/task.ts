@@ -23,6 +23,7 @@ import {
 } from "../dataflow.js";
 import type { Decision } from "../decide.js";
 import type { HistoryEvent, TaskFamily, TaskScheduledEvent, TaskTimers } from "../events.js";
+import { taskIdOf } from "../evolve.js";
 import type { ActiveState, TaskWork, Writable } from "../model.js";
 import { BLOCKED, credentialsOf, errorFields, fail, isoAfter, regionOf, type StateOutcome } from "../outcome.js";
 
@@ -109,7 +110,7 @@ function scheduleTask(d: Decision, runId: string, state: TaskState, token: strin
   const resourceName = resource.ok ? resource.value.resourceName : state.resource;
   const { parameters, timeoutSeconds, heartbeatSeconds } = inputs;
   const taskCredentials = inputs.credentials !== undefined ? credentialsOf(inputs.credentials) : undefined;
-  const taskId = `${d.nextEventId}:task`;
+  const taskId = taskIdOf(runId, d.nextEventId);
   const region = resourceRegion || regionOf(d.execution.facts.stateMachine.id) || "us-east-1";
   // Literals with the usual fields, the rare ones added after: no object spread per task.
   if (family === "Task") {
