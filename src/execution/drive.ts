@@ -14,7 +14,7 @@ import { Decision, ExecutionOver } from "./decide.js";
 import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
 import { checkSequence, evolve, Ownership, pendingTaskOf, pendingWork, ROOT_RUN, runOf } from "./evolve.js";
-import type { Execution, Limits, Pending, Run, TaskWork } from "./model.js";
+import type { Execution, Limits, Pending, Run, TaskWork, TimerWork, Writable } from "./model.js";
 import { uuidV4 } from "../data/intrinsics/random.js";
 import { randomCursor, seedRandom } from "./random.js";
 import { CommandRejected, HistoryMismatch } from "./rejections.js";
@@ -324,32 +324,37 @@ export function stepOf(execution: Execution, events: readonly HistoryEvent[]): S
   }
 }
 
-/** Every pending task and timer of an execution, oldest first. */
+/** Every pending task and timer of an execution, oldest first (a task before a timer its event also made). */
 export function pendingOf(execution: Execution): Pending[] {
   const { tasks, timers } = pendingWork(execution);
-  const items: { order: number; item: Pending }[] = [];
-  for (const t of tasks) {
-    items.push({
-      order: t.scheduledEventId,
-      item: {
-        kind: "task",
-        id: t.id,
-        state: t.state,
-        resource: t.resource,
-        input: t.input,
-        ...(t.token !== undefined ? { token: t.token } : {}),
-        ...(t.timeoutSeconds !== undefined ? { timeoutSeconds: t.timeoutSeconds } : {}),
-        ...(t.heartbeatSeconds !== undefined ? { heartbeatSeconds: t.heartbeatSeconds } : {}),
-      },
-    });
+  // Both lists are oldest first already: a merge, not another sort.
+  const pending: Pending[] = [];
+  let t = 0;
+  for (const timer of timers) {
+    while (t < tasks.length && (tasks[t] as TaskWork).scheduledEventId <= timer.createdEventId) pending.push(taskItem(tasks[t++] as TaskWork));
+    pending.push(timerItem(timer));
   }
-  for (const t of timers) {
-    items.push({
-      order: t.createdEventId,
-      item: { kind: "timer", id: t.id, ...(t.state !== undefined ? { state: t.state } : {}), until: t.until, purpose: t.purpose, ...(t.task !== undefined ? { task: t.task } : {}) },
-    });
-  }
-  return items.sort((a, b) => a.order - b.order).map((entry) => entry.item);
+  while (t < tasks.length) pending.push(taskItem(tasks[t++] as TaskWork));
+  return pending;
+}
+
+/** A task as the host sees it. Literals with the usual fields, the rare ones added after: no spreads per task. */
+function taskItem(task: TaskWork): Pending {
+  const item: Writable<Extract<Pending, { kind: "task" }>> = { kind: "task", id: task.id, state: task.state, resource: task.resource, input: task.input };
+  if (task.token !== undefined) item.token = task.token;
+  if (task.timeoutSeconds !== undefined) item.timeoutSeconds = task.timeoutSeconds;
+  if (task.heartbeatSeconds !== undefined) item.heartbeatSeconds = task.heartbeatSeconds;
+  return item;
+}
+
+/** A timer as the host sees it. */
+function timerItem(timer: TimerWork): Pending {
+  const item: Writable<Extract<Pending, { kind: "timer" }>> =
+    timer.state !== undefined
+      ? { kind: "timer", id: timer.id, state: timer.state, until: timer.until, purpose: timer.purpose }
+      : { kind: "timer", id: timer.id, until: timer.until, purpose: timer.purpose };
+  if (timer.task !== undefined) item.task = timer.task;
+  return item;
 }
 
 /**
