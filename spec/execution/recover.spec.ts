@@ -99,6 +99,13 @@ describe("recover", () => {
     expect(mismatchOf(edit(log, succeeded.id, (e) => ({ ...e, taskId: "99:task" })))).toEqual({ eventId: succeeded.id, reason: "task '99:task' is not pending" });
   });
 
+  it("rejects a second task scheduled by a state that already waits for one", async () => {
+    const { log } = await liveRun();
+    const scheduled = log.find((e) => e.type === "TaskScheduled") as HistoryEvent;
+    const again = [...log.slice(0, scheduled.id), { ...scheduled, id: scheduled.id + 1, taskId: `${scheduled.id + 1}:task` }];
+    expect(mismatchOf(again)).toEqual({ eventId: scheduled.id + 1, reason: "state 'Work' already waits for task '5:task'" });
+  });
+
   it("rejects events after the end", async () => {
     const { log } = await liveRun();
     const end = log[log.length - 1] as HistoryEvent;

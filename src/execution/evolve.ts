@@ -147,6 +147,7 @@ function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, def
     root,
     runs: emptyTable<Run>(),
     timers,
+    outcome: null,
   };
 }
 
@@ -162,7 +163,7 @@ class Evolution {
   private seen: Run | undefined;
   private timers!: Table<TimerWork>;
   private status!: Execution["status"];
-  private outcome: Execution["outcome"];
+  private outcome!: Execution["outcome"];
 
   /** Starts on the next event. */
   reset(execution: Execution, event: HistoryEvent, owned: Ownership | undefined): void {
@@ -178,7 +179,7 @@ class Evolution {
 
   result(): Execution {
     const { execution, event, owned } = this;
-    if (owned?.has(execution) && !this.outcome) {
+    if (owned?.has(execution)) {
       const mine = execution as Writable<Execution>;
       mine.status = this.status;
       mine.time = event.timestamp;
@@ -187,6 +188,7 @@ class Evolution {
       mine.root = this.root;
       mine.runs = this.runs;
       mine.timers = this.timers;
+      mine.outcome = this.outcome;
       return mine;
     }
     // A plain literal: properties added after an object spread take V8's slow path.
@@ -203,10 +205,10 @@ class Evolution {
       root: this.root,
       runs: this.runs,
       timers: this.timers,
+      outcome: this.outcome,
     };
-    const result = this.outcome ? { ...next, outcome: this.outcome } : next;
-    owned?.add(result);
-    return result;
+    owned?.add(next);
+    return next;
   }
 
   private fail(reason: string): never {

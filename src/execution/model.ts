@@ -57,8 +57,12 @@ export interface Execution {
   readonly runs: Table<Run>;
   /** Timers the host must fire, by timer id. */
   readonly timers: Table<TimerWork>;
-  /** The final output (SUCCEEDED) or error and cause (FAILED, ABORTED, TIMED_OUT). */
-  readonly outcome?: { readonly output: unknown } | { readonly error?: string; readonly cause?: string };
+  /**
+   * The final output (SUCCEEDED) or error and cause (FAILED, ABORTED, TIMED_OUT); null while it
+   * runs. Always present, so that every execution has one shape (V8 makes a new hidden class for
+   * each object that gains a property by a spread).
+   */
+  readonly outcome: { readonly output: unknown } | { readonly error?: string; readonly cause?: string } | null;
 }
 
 /** One running `States` scope. */
