@@ -3,7 +3,7 @@
  * MaxConcurrency, a failing iteration aborting the others, and the Distributed mode's Map Run.
  */
 import { describe, expect, it } from "vitest";
-import { completeTask, failTask, fireTimer, HistoryMismatch, parse, recover, type Step } from "../../src/index.js";
+import { completeTask, failTask, fireTimer, heartbeat, HistoryMismatch, parse, recover, type Step } from "../../src/index.js";
 import { tableValues } from "../../src/execution/table.js";
 import { after, briefs, eventOf, eventsOf, expectFailed, expectRejected, expectSucceeded, exitOutput, given, located, onlyTask, pending, types, when, whenAll } from "../support/given.js";
 
@@ -311,6 +311,23 @@ describe("Map: the tasks of iterations", () => {
     const step = await whenAll(recovered, completeTask("10:task", "B", after(1)), completeTask("7:task", "A", after(2)));
     expect(briefs(step).slice(0, 3)).toEqual(["TaskSucceeded 7:task", "TaskStateExited Work", "MapIterationSucceeded #0"]);
     expectSucceeded(step, ["A", "B"]);
+  });
+
+  it("keeps an iteration's task timers with its task: a heartbeat moves one, a heartbeat timeout fails that iteration", async () => {
+    const guarded = { StartAt: "Work", States: { Work: { Type: "Task", Resource: INVOKE, TimeoutSeconds: 60, HeartbeatSeconds: 5, End: true } } };
+    const started = await given(map({ ItemProcessor: guarded }), { input: [1, 2] });
+    expect(taskIds(started)).toEqual(["3.0/7:task", "3.1/10:task"]);
+    const beat = await when(started, heartbeat("3.1/10:task", after(3)));
+    expect(briefs(beat)).toEqual(["TaskHeartbeat 3.1/10:task"]);
+    expect(pending(beat).filter((work) => work.kind === "timer" && work.purpose === "heartbeat-timeout")).toEqual([
+      { kind: "timer", id: "3.0/7:task:heartbeat", state: "Work", until: after(5), purpose: "heartbeat-timeout", task: "3.0/7:task" },
+      { kind: "timer", id: "12:heartbeat", state: "Work", until: after(8), purpose: "heartbeat-timeout", task: "3.1/10:task" },
+    ]);
+    // The answer takes the task's timers with it, the moved heartbeat timer included.
+    const answered = await when(beat, completeTask("3.1/10:task", "B", after(4)));
+    expect(pending(answered).map((work) => work.id)).toEqual(["3.0/7:task", "3.0/7:task:heartbeat", "3.0/7:task:timeout"]);
+    const timedOut = await when(answered, fireTimer("3.0/7:task:heartbeat", after(5)));
+    expect(briefs(timedOut)).toEqual(["TaskTimedOut 3.0/7:task States.Timeout", "MapIterationFailed #0 States.Timeout", "MapStateFailed States.Timeout", "ExecutionFailed States.Timeout"]);
   });
 
   it("refuses a log whose answer names a task that its run does not wait for", async () => {

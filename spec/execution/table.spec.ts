@@ -1,5 +1,5 @@
 /**
- * The persistent table behind an execution's runs, tasks and timers: it answers as a Map would,
+ * The persistent table behind an execution's runs and timers: it answers as a Map would,
  * never changes a table it was given (unless the caller owns it), and keeps keys as plain data.
  */
 import fc from "fast-check";

@@ -57,7 +57,6 @@ const EXITED_TYPE = {
 } as const satisfies Record<Exclude<State["type"], "Fail">, StateExitedEvent["type"]>;
 const ABORTED_TYPE = { Task: "TaskStateAborted", Parallel: "ParallelStateAborted", Map: "MapStateAborted" } as const;
 
-
 /** What a state's context object shows beyond the execution and the state: a task token, a Map item. */
 interface ContextExtra {
   readonly token?: string;

@@ -424,11 +424,10 @@ class Evolution {
     const base = { run: task.run, state: task.state, task: task.id };
     if (timers.timeout) this.addTimer(timers.timeout, "task-timeout", base);
     if (timers.heartbeat) this.addTimer(timers.heartbeat, "heartbeat-timeout", base);
-    this.putTask({
-      ...task,
-      ...(timers.timeout ? { timeoutTimer: timers.timeout.id } : {}),
-      ...(timers.heartbeat ? { heartbeatTimer: timers.heartbeat.id } : {}),
-    });
+    const guarded: Writable<TaskWork> = { ...task };
+    if (timers.timeout) guarded.timeoutTimer = timers.timeout.id;
+    if (timers.heartbeat) guarded.heartbeatTimer = timers.heartbeat.id;
+    this.putTask(guarded);
   }
 
   private schedule(taskId: string, resource: string, input: unknown, more: ScheduledFields): void {
@@ -613,7 +612,7 @@ class Evolution {
         this.clearWaiting(state);
         const branches = Array.from({ length: event.branches }, (_, i) => branchRunId(event.id, i));
         const draft = this.draftRun(run.id);
-        this.ownState(draft).work = { kind: "parallel", branches, running: branches.length };
+        this.ownState(draft).work = { kind: "parallel", branches };
         this.putRun(draft);
         branches.forEach((id, index) => this.addChildRun(id, run.id, { kind: "branch", state: state.name, index }));
         return;
@@ -763,7 +762,6 @@ function countRetry(state: StateDraft, retry: RetryDecision): void {
   state.retryCount = retry.retryCount;
   state.retriers = retriers;
 }
-
 
 /** Every pending timer and task, oldest first. */
 export function pendingWork(execution: Execution): { tasks: TaskWork[]; timers: TimerWork[] } {

@@ -114,10 +114,8 @@ export type Work =
   | { readonly kind: "retry"; readonly timerId: string }
   | {
       readonly kind: "parallel";
-      /** Run ids of the branches, by index. */
+      /** Run ids of the branches, by index (a branch has ended when its run has `ended`). */
       readonly branches: readonly string[];
-      /** Branches still running. */
-      readonly running: number;
     }
   | {
       readonly kind: "map";

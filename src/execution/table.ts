@@ -4,7 +4,7 @@
  * per entry; a scan compares small integers, and strings only where the hashes match, which
  * matters for a missing key). Setting or deleting a key copies one bucket path
  * (at most 64 slots plus one small leaf) instead of the whole table, so an execution with 10,000
- * running Map iterations or pending tasks is updated per command in near-constant time while old
+ * running Map iterations (each holding its pending task) or timers is updated per command in near-constant time while old
  * Executions stay valid. Keys are data only: `__proto__` is a key like any other.
  *
  * Within one decision (or one recovery) the tables may be updated in place: `owned` holds the
@@ -53,7 +53,6 @@ export function tableGet<T>(table: Table<T>, key: string): T | undefined {
   const i = indexIn(leaf, h, key);
   return i < 0 ? undefined : (leaf[i + 2] as T);
 }
-
 
 /**
  * The objects one decision (or one recovery) made itself. A plain Set, dropped with the decision:
