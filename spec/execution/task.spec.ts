@@ -4,8 +4,8 @@
  * shaped (ResultSelector → ResultPath → OutputPath).
  */
 import { describe, expect, it } from "vitest";
-import { completeTask, failTask } from "../../src/index.js";
-import { after, briefs, chain, eventOf, expectFailed, expectSucceeded, exitOutput, given, located, onlyTask, pending, T0, types, when } from "../support/given.js";
+import { completeTask, failTask, fireTimer } from "../../src/index.js";
+import { after, briefs, chain, eventOf, expectFailed, expectRejected, expectSucceeded, exitOutput, given, located, onlyTask, pending, T0, timers, types, when } from "../support/given.js";
 
 const task = (Resource: string, fields: Record<string, unknown> = {}) => ({ StartAt: "T", States: { T: { Type: "Task", Resource, End: true, ...fields } } });
 const INVOKE = "arn:aws:states:::lambda:invoke";
@@ -192,6 +192,44 @@ describe(".waitForTaskToken", () => {
     const started = await given(callback, { name: "fixed" });
     const step = await when(started, failTask(FIRST_TOKEN, "Rejected", "no", after(60)));
     expect(briefs(step)).toEqual(["TaskFailed 3:task Rejected", "ExecutionFailed Rejected"]);
+  });
+
+  it("indexes the tokens of pending tasks: a token leaves when its task is answered, times out or is aborted", async () => {
+    const callbacks = {
+      StartAt: "Each",
+      States: {
+        Each: {
+          Type: "Map",
+          ItemsPath: "$.items",
+          ItemProcessor: {
+            StartAt: "Call",
+            States: {
+              Call: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: "q", "MessageBody.$": "$$.Task.Token" }, TimeoutSeconds: 10, End: true },
+            },
+          },
+          Catch: [{ ErrorEquals: ["States.ALL"], Next: "Later" }],
+          End: true,
+        },
+        Later: { Type: "Wait", Seconds: 100, End: true },
+      },
+    };
+    const started = await given(callbacks, { input: { items: [1, 2, 3, 4] } });
+    const tasks = pending(started).filter((work) => work.kind === "task");
+    const tokens = tasks.map((work) => work.token as string);
+    expect(new Set(tokens).size).toBe(4);
+    expect(started.execution.tokens.size).toBe(4);
+    // Answered by its token: the iteration's task, found through the index, and the token is gone.
+    const answered = await when(started, completeTask(tokens[0] as string, "ok", after(1)));
+    expect(briefs(answered).slice(0, 2)).toEqual([`TaskSucceeded ${tasks[0]?.id}`, "TaskStateExited Call"]);
+    expect(answered.execution.tokens.size).toBe(3);
+    expect(await expectRejected(answered.execution, completeTask(tokens[0] as string, "again", after(2)), "UNKNOWN_TASK")).toContain(tokens[0]);
+    // The second task times out: its iteration fails, the Map aborts the other two and is caught.
+    const timeout = timers(answered).find((timer) => timer.id.startsWith(`${tasks[1]?.id}`));
+    const caught = await when(answered, fireTimer(timeout?.id as string));
+    expect(types(caught)).toContain("MapIterationAborted");
+    expect(caught.status).toBe("continue");
+    expect(caught.execution.tokens.size).toBe(0);
+    for (const token of tokens.slice(2)) await expectRejected(caught.execution, completeTask(token, "late", after(20)), "UNKNOWN_TASK");
   });
 });
 

@@ -66,12 +66,19 @@ function namedTask(execution: Execution, id: string): TaskWork | undefined {
   return work?.kind === "task" && work.task.id === id ? work.task : undefined;
 }
 
+/** The pending task whose token this is, found through the execution's index of tokens. */
+function tokenTask(execution: Execution, token: string): TaskWork | undefined {
+  const id = tableGet(execution.tokens, token);
+  const task = id === undefined ? undefined : namedTask(execution, id);
+  return task?.token === token ? task : undefined;
+}
+
 /**
- * The pending task with this id or task token. A token (random), or an id that does not name its
- * run (written by an earlier build into a log since recovered), is looked for in every run.
+ * The pending task with this id or task token. An id that does not name its run (written by an
+ * earlier build into a log since recovered) is looked for in every run.
  */
 export function pendingTaskOf(execution: Execution, idOrToken: string): TaskWork | undefined {
-  return namedTask(execution, idOrToken) ?? pendingTasks(execution).find((task) => task.id === idOrToken || task.token === idOrToken);
+  return namedTask(execution, idOrToken) ?? tokenTask(execution, idOrToken) ?? pendingTasks(execution).find((task) => task.id === idOrToken);
 }
 
 /** Every pending task, in no particular order. */
@@ -135,7 +142,7 @@ function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, def
     });
   }
   return {
-    format: "stepfold-execution/3",
+    format: "stepfold-execution/4",
     workflow: event.workflow,
     definition,
     facts: event.execution,
@@ -147,6 +154,7 @@ function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, def
     root,
     runs: emptyTable<Run>(),
     timers,
+    tokens: emptyTable<string>(),
     outcome: null,
   };
 }
@@ -162,6 +170,7 @@ class Evolution {
   /** The run last found in `runs` during this event (most events look up their run several times); dropped when `runs` changes. */
   private seen: Run | undefined;
   private timers!: Table<TimerWork>;
+  private tokens!: Table<string>;
   private status!: Execution["status"];
   private outcome!: Execution["outcome"];
 
@@ -173,6 +182,7 @@ class Evolution {
     this.root = execution.root;
     this.setRuns(execution.runs);
     this.timers = execution.timers;
+    this.tokens = execution.tokens;
     this.status = execution.status;
     this.outcome = execution.outcome;
   }
@@ -188,6 +198,7 @@ class Evolution {
       mine.root = this.root;
       mine.runs = this.runs;
       mine.timers = this.timers;
+      mine.tokens = this.tokens;
       mine.outcome = this.outcome;
       return mine;
     }
@@ -205,6 +216,7 @@ class Evolution {
       root: this.root,
       runs: this.runs,
       timers: this.timers,
+      tokens: this.tokens,
       outcome: this.outcome,
     };
     owned?.add(next);
@@ -327,10 +339,11 @@ class Evolution {
     if (id !== undefined) this.timers = tableDelete(this.timers, id, this.owned);
   }
 
-  /** Removes the timers guarding a task (the task itself goes with its state's work). */
-  private removeTaskTimers(task: TaskWork): void {
+  /** A task is no longer pending: its timers and its token go (the task itself goes with its state's work). */
+  private taskGone(task: TaskWork): void {
     this.removeTimer(task.timeoutTimer);
     this.removeTimer(task.heartbeatTimer);
+    if (task.token !== undefined) this.tokens = tableDelete(this.tokens, task.token, this.owned);
   }
 
   /** The task the event answers: the one its run's state waits for. */
@@ -351,7 +364,7 @@ class Evolution {
   private clearWaiting(state: ActiveState): void {
     if (state.work.kind === "wait" || state.work.kind === "retry") this.removeTimer(state.work.timerId);
     if (state.work.kind === "map") this.removeTimer(state.work.retryTimer);
-    if (state.work.kind === "task") this.removeTaskTimers(state.work.task);
+    if (state.work.kind === "task") this.taskGone(state.work.task);
   }
 
   /** Removes a run, and everything it and its descendants still wait for. */
@@ -443,21 +456,24 @@ class Evolution {
       more.resourceType !== undefined
         ? { id: taskId, run: run.id, state: state.name, resource, family, input, scheduledEventId, resourceType: more.resourceType, resourceName: more.resourceName }
         : { id: taskId, run: run.id, state: state.name, resource, family, input, scheduledEventId };
-    if (more.token !== undefined) task.token = more.token;
+    if (more.token !== undefined) {
+      task.token = more.token;
+      this.tokens = tableSet(this.tokens, more.token, taskId, this.owned);
+    }
     if (more.timeoutSeconds !== undefined) task.timeoutSeconds = more.timeoutSeconds;
     if (more.heartbeatSeconds !== undefined) task.heartbeatSeconds = more.heartbeatSeconds;
     this.putTask(task);
   }
 
   private taskResult(taskId: string, result: unknown): void {
-    this.removeTaskTimers(this.task(taskId));
+    this.taskGone(this.task(taskId));
     const draft = this.draftRun();
     this.ownState(draft).work = { kind: "done", result };
     this.putRun(draft);
   }
 
   private taskFailure(taskId: string, retry: RetryDecision | undefined): void {
-    this.removeTaskTimers(this.task(taskId));
+    this.taskGone(this.task(taskId));
     this.failed(retry);
   }
 
@@ -467,6 +483,7 @@ class Evolution {
     this.outcome = outcome;
     this.setRuns(emptyTable());
     this.timers = emptyTable();
+    this.tokens = emptyTable();
   }
 
   apply(): void {

@@ -32,7 +32,7 @@ export interface ExecutionFacts {
 /** An execution: facts, where every run stands, and the work the host owes it. */
 export interface Execution {
   /** The format of this object, so stored executions can be recognized. */
-  readonly format: "stepfold-execution/3";
+  readonly format: "stepfold-execution/4";
   /** The fingerprint of the workflow it runs (a hash of the definition). */
   readonly workflow: string;
   /** The definition it runs, so that `resume` needs nothing but the execution. */
@@ -57,6 +57,11 @@ export interface Execution {
   readonly runs: Table<Run>;
   /** Timers the host must fire, by timer id. */
   readonly timers: Table<TimerWork>;
+  /**
+   * The id of each pending task that has a task token, by token: a token is random, so it cannot
+   * name its run as an id does, and without this a command sent with one searched every run.
+   */
+  readonly tokens: Table<string>;
   /**
    * The final output (SUCCEEDED) or error and cause (FAILED, ABORTED, TIMED_OUT); null while it
    * runs. Always present, so that every execution has one shape (V8 makes a new hidden class for
