@@ -218,3 +218,19 @@ export function taskMapDefinition() {
     },
   };
 }
+
+/**
+ * The token scaling check: workload 4's Map, its task a callback (`.waitForTaskToken`) that the
+ * host answers by its task token, as SendTaskSuccess does.
+ * @returns {Record<string, unknown>}
+ */
+export function callbackMapDefinition() {
+  const definition = taskMapDefinition();
+  /** @type {any} */ (definition.States).Each.ItemProcessor.States.Work = {
+    Type: "Task",
+    Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+    Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/work", MessageBody: { "item.$": "$", "token.$": "$$.Task.Token" } },
+    End: true,
+  };
+  return definition;
+}

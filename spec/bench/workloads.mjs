@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import {
   brokenFiftyStateDefinition,
+  callbackMapDefinition,
   counterLoopDefinition,
   fiftyStateDefinition,
   intrinsicMapDefinition,
@@ -262,30 +263,35 @@ async function startTaskMap(workflow, n) {
 }
 
 /**
- * Answers every task, one `resume` each, in the order they were scheduled; never reads `pending` again.
+ * Answers every task, one `resume` each, in the order they were scheduled; never reads `pending`
+ * again. A callback task is answered by its token (as SendTaskSuccess does), with its item doubled.
  * @param {{ first: any, tasks: readonly any[] }} started
  */
 async function completeAll({ first, tasks }) {
   const { completeTask, resume } = stepfold();
   let step = first;
-  for (const task of tasks) step = await resume(step.execution, completeTask(task.id, doubled(task.input), AT));
+  for (const task of tasks) {
+    step = await resume(step.execution, task.token === undefined ? completeTask(task.id, doubled(task.input), AT) : completeTask(task.token, doubled(task.input.MessageBody.item), AT));
+  }
   return step;
 }
 
 /**
- * The scaling check's engine: completing `full` (or `quick`) pending tasks one by one. Only the
- * completions are timed; starting the Map (which schedules them) is `prepare`.
+ * The scaling checks' engine: completing `full` (or `quick`) pending tasks one by one, by id, or
+ * by task token for the callback Map. Only the completions are timed; starting the Map (which
+ * schedules them) is `prepare`.
  * @param {number} full
  * @param {number} quickSize
+ * @param {() => Record<string, unknown>} [makeDefinition]
  * @returns {Engine}
  */
-function completionScaling(full, quickSize) {
+function completionScaling(full, quickSize, makeDefinition = taskMapDefinition) {
   return {
     label: "stepfold",
     async load(quick) {
       const n = quick ? quickSize : full;
       const { parse } = await loadStepfold();
-      const workflow = parse(taskMapDefinition());
+      const workflow = parse(makeDefinition());
       return {
         size: `N = ${count(n)}`,
         prepare: () => startTaskMap(workflow, n),
@@ -561,6 +567,18 @@ export const WORKLOADS = [
     engines: {
       large: completionScaling(10_000, 1_000),
       small: completionScaling(1_000, 100),
+    },
+  },
+  {
+    id: "scaling-tokens",
+    number: "ST",
+    title: "complete N callback tasks by token",
+    target: { kind: "scaling", atMost: 12 },
+    subject: "large",
+    baseline: "small",
+    engines: {
+      large: completionScaling(10_000, 1_000, callbackMapDefinition),
+      small: completionScaling(1_000, 100, callbackMapDefinition),
     },
   },
 ];
