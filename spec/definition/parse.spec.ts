@@ -92,6 +92,30 @@ describe("parse", () => {
     expect(task.catch[0]).toMatchObject({ errorEquals: ["States.ALL"], next: "T", dataflow: { language: "JSONPath", resultPath: { source: "$" } } });
   });
 
+  it("compiles a template written the same way in several states once, for all of them", () => {
+    const add = (n: number) => ({ "n.$": `States.MathAdd($.n, ${n})` });
+    const workflow = parse({
+      StartAt: "A",
+      States: {
+        A: { Type: "Pass", Parameters: add(1), Next: "B" },
+        B: { Type: "Pass", Parameters: add(1), Next: "C" },
+        C: { Type: "Pass", Parameters: add(2), Next: "D" },
+        D: { Type: "Parallel", Branches: [{ StartAt: "E", States: { E: { Type: "Pass", Parameters: add(1), End: true } } }], ResultSelector: add(2), End: true },
+      },
+    });
+    const template = (name: string, field: "parameters" | "resultSelector" = "parameters") => {
+      const dataflow = (workflow.states.get(name) as PassState | ParallelState).dataflow;
+      if (dataflow.language !== "JSONPath") throw new Error("expected JSONPath");
+      return dataflow[field];
+    };
+    expect(template("B")).toBe(template("A"));
+    expect(template("E")).toBe(template("A"));
+    expect(template("C")).not.toBe(template("A"));
+    // Another field, same text: the same template.
+    expect(template("D", "resultSelector")).toBe(template("C"));
+    expect(template("C")).toMatchObject({ kind: "object", entries: [{ key: "n", value: { kind: "intrinsic", call: { source: "States.MathAdd($.n, 2)" } } }] });
+  });
+
   it("keeps Pass Result as given and Map defaults", () => {
     const workflow = parse({
       StartAt: "P",
