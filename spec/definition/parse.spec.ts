@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DefinitionError, parse, type MapState, type ParallelState, type PassState, type TaskState } from "../../src/index.js";
+import { DefinitionError, parse, validate, type MapState, type ParallelState, type PassState, type TaskState } from "../../src/index.js";
 
 describe("parse", () => {
   it("throws DefinitionError listing every problem", () => {
@@ -114,6 +114,15 @@ describe("parse", () => {
     // Another field, same text: the same template.
     expect(template("D", "resultSelector")).toBe(template("C"));
     expect(template("C")).toMatchObject({ kind: "object", entries: [{ key: "n", value: { kind: "intrinsic", call: { source: "States.MathAdd($.n, 2)" } } }] });
+  });
+
+  it("reports a broken template at every state that writes it", () => {
+    const broken = { "n.$": "States.NoSuchFunction($.n)" };
+    const problems = validate({
+      StartAt: "A",
+      States: { A: { Type: "Pass", Parameters: broken, Next: "B" }, B: { Type: "Pass", Parameters: broken, End: true } },
+    });
+    expect(problems.map((problem) => problem.pointer)).toEqual(["/States/A/Parameters/n.$", "/States/B/Parameters/n.$"]);
   });
 
   it("keeps Pass Result as given and Map defaults", () => {

@@ -422,7 +422,8 @@ class Evolution {
   private failed(retry: RetryDecision | undefined): void {
     const run = this.run();
     const state = this.activeState();
-    // A Map's attempt is over: its collected results (and any iteration left) go with it.
+    // The attempt is over: a Parallel's branches, a Map's iterations and collected results go with it.
+    if (state.work.kind === "parallel") for (const id of state.work.branches) this.removeRunTree(id);
     if (state.work.kind === "map") this.dropIterations(state.work);
     const draft = this.draftRun(run.id);
     const mine = this.ownState(draft);
@@ -635,13 +636,8 @@ class Evolution {
         return;
       }
       case "ParallelStateFailed":
-      case "MapStateFailed": {
-        const state = this.activeState();
-        const work = state.work;
-        if (work.kind === "parallel") for (const id of work.branches) this.removeRunTree(id);
-        if (work.kind === "map") this.dropIterations(work);
+      case "MapStateFailed":
         return this.failed(event.retry);
-      }
 
       case "MapStateStarted": {
         const state = this.activeState();

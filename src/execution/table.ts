@@ -2,10 +2,12 @@
  * A persistent table keyed by string, as plain JSON: a two-level hash trie (32 x 32 buckets) whose
  * leaves are short flat lists of entries, each its key's hash, the key and the value (no object
  * per entry; a scan compares small integers, and strings only where the hashes match, which
- * matters for a missing key). Setting or deleting a key copies one bucket path
- * (at most 64 slots plus one small leaf) instead of the whole table, so an execution with 10,000
- * running Map iterations (each holding its pending task) or timers is updated per command in near-constant time while old
- * Executions stay valid. Keys are data only: `__proto__` is a key like any other.
+ * matters for a missing key). Setting or deleting a key copies one bucket path (at most 64 slots
+ * plus one leaf) instead of the whole table, while old Executions stay valid. A leaf holds about
+ * one entry per 1,024 keys: an execution's runs (10,000 Map iterations, each holding its pending
+ * task), timers and task tokens are updated per command at a cost that measured flat up to
+ * 100,000 keys (a trie that grew deeper to keep leaves short was no faster there). Keys are data
+ * only: `__proto__` is a key like any other.
  *
  * Within one decision (or one recovery) the tables may be updated in place: `owned` holds the
  * objects that decision made itself, which no one else can see yet, so they need no copy.
