@@ -51,8 +51,8 @@ interface Context {
   /**
    * Compiled dataflows (paths, templates, Assign, or the JSONata fields) by what decides them: the
    * language, the kind of state and the fields' JSON text. As with templates, states that move
-   * their data the same way share one object, which a run keeps in cache (workload 3: 0 to 13% less
-   * time, against 4 to 9% more for validating the 50-state definition); one with problems is not kept.
+   * their data the same way share one object, which a run keeps in cache (workload 3: 3 to 5% less
+   * time); one with problems is not kept.
    */
   readonly dataflows: Map<string, Dataflow>;
   /** The JSON text of definition objects already written out (a dataflow's key, then its template's). */
