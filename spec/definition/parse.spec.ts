@@ -116,34 +116,6 @@ describe("parse", () => {
     expect(template("C")).toMatchObject({ kind: "object", entries: [{ key: "n", value: { kind: "intrinsic", call: { source: "States.MathAdd($.n, 2)" } } }] });
   });
 
-  it("shares one dataflow between states that move their data the same way", () => {
-    const fields = { Parameters: { "n.$": "$.n" }, ResultPath: "$.r" };
-    const workflow = parse({
-      StartAt: "A",
-      States: {
-        A: { Type: "Pass", ...fields, Next: "B" },
-        B: { Type: "Pass", ...fields, Next: "C" },
-        C: { Type: "Pass", ...fields, InputPath: null, Next: "D" },
-        D: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:f", ...fields, Next: "E" },
-        E: { Type: "Pass", Next: "F" },
-        F: { Type: "Succeed" },
-      },
-    });
-    const dataflow = (name: string) => (workflow.states.get(name) as PassState).dataflow;
-    expect(dataflow("B")).toBe(dataflow("A"));
-    // A null InputPath is not an absent one, and a Task's dataflow has a result to place.
-    expect(dataflow("C")).not.toBe(dataflow("A"));
-    expect(dataflow("C")).toMatchObject({ inputPath: null });
-    expect(dataflow("D")).not.toBe(dataflow("A"));
-    expect(dataflow("F")).toBe(dataflow("E"));
-    expect(dataflow("E")).not.toBe(dataflow("A"));
-  });
-
-  it("reports a broken dataflow at every state that has it", () => {
-    const problems = validate({ StartAt: "A", States: { A: { Type: "Pass", InputPath: "$.[", Next: "B" }, B: { Type: "Pass", InputPath: "$.[", End: true } } });
-    expect(problems.map((problem) => problem.pointer)).toEqual(["/States/A/InputPath", "/States/B/InputPath"]);
-  });
-
   it("reports a broken template at every state that writes it", () => {
     const broken = { "n.$": "States.NoSuchFunction($.n)" };
     const problems = validate({

@@ -48,19 +48,7 @@ interface Context {
    * each state that writes it reports them at its own place.
    */
   readonly templates: Map<string, PayloadTemplate>;
-  /**
-   * Compiled dataflows (paths, templates, Assign, or the JSONata fields) by what decides them: the
-   * language, the kind of state and the fields' JSON text. As with templates, states that move
-   * their data the same way share one object, which a run keeps in cache (workload 3: 3 to 5% less
-   * time); one with problems is not kept.
-   */
-  readonly dataflows: Map<string, Dataflow>;
-  /** The JSON text of definition objects already written out (a dataflow's key, then its template's). */
-  readonly texts: Map<object, string>;
 }
-
-/** The fields a state's dataflow is compiled from. */
-const DATAFLOW_FIELDS = ["InputPath", "Parameters", "ResultSelector", "ResultPath", "OutputPath", "Arguments", "Output", "Assign"] as const;
 
 const NO_STATES_VALUES: JsonataScope = { result: false, errorOutput: false };
 const MAX_NAME_LENGTH = 80;
@@ -78,7 +66,7 @@ export function compileMachine(
   problems: Problem[],
 ): { readonly root: Scope | undefined; readonly states: ReadonlyMap<string, State>; readonly language: QueryLanguage } {
   const language: QueryLanguage = definition["QueryLanguage"] === "JSONata" ? "JSONata" : "JSONPath";
-  const ctx: Context = { problems, language, stateNames: new Set(), labels: new Set(), allStates: new Map(), templates: new Map(), dataflows: new Map(), texts: new Map() };
+  const ctx: Context = { problems, language, stateNames: new Set(), labels: new Set(), allStates: new Map(), templates: new Map() };
   problems.push(...checkStructure(definition, "machine", language, ""));
   const root = compileScope(ctx, definition, "");
   return { root, states: ctx.allStates, language };
@@ -232,19 +220,6 @@ class StateCompiler {
   }
 
   private dataflow(): Dataflow {
-    const raw = this.raw;
-    // The present fields by name (an absent InputPath is `$`, a null one is not).
-    let key = `${this.language} ${this.type === "Map" ? "Map" : this.producesResult}`;
-    for (const field of DATAFLOW_FIELDS) if (has(raw, field)) key += ` ${field}:${this.jsonText(raw[field])}`;
-    const known = this.ctx.dataflows.get(key);
-    if (known) return known;
-    const problems = this.ctx.problems.length;
-    const compiled = this.compileDataflow();
-    if (this.ctx.problems.length === problems) this.ctx.dataflows.set(key, compiled);
-    return compiled;
-  }
-
-  private compileDataflow(): Dataflow {
     if (this.language === "JSONata") {
       const scope: JsonataScope = { result: this.producesResult, errorOutput: false };
       return {
@@ -295,21 +270,10 @@ class StateCompiler {
     return path ?? ROOT_PATH;
   }
 
-  /** The JSON text of part of the definition, written out once however often it is asked for. */
-  private jsonText(value: unknown): string {
-    if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "";
-    let text = this.ctx.texts.get(value);
-    if (text === undefined) {
-      text = JSON.stringify(value);
-      this.ctx.texts.set(value, text);
-    }
-    return text;
-  }
-
   private payloadTemplate(field: string, raw: Raw = this.raw, at: (string | number)[] = []): PayloadTemplate | undefined {
     const value = raw[field];
     if (!isObject(value)) return undefined;
-    const text = this.jsonText(value);
+    const text = JSON.stringify(value);
     const known = this.ctx.templates.get(text);
     if (known) return known;
     const compiled = compilePayloadTemplate(value);
