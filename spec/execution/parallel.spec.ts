@@ -49,6 +49,15 @@ describe("Parallel", () => {
     expectSucceeded(step, ["from A", "from B"]);
   });
 
+  it("drops its branch runs once it exits, so the execution keeps no finished branch", async () => {
+    const definition = parallel({ Branches: [taskBranch("A"), taskBranch("B")], End: undefined, Next: "After" }, { After: { Type: "Task", Resource: INVOKE, End: true } });
+    const started = await given(definition);
+    expect(started.execution.runs.size).toBe(2);
+    const step = await whenAll(started, completeTask("3.0/5:task", "a", after(1)), completeTask("3.1/8:task", "b", after(2)));
+    expect(briefs(step).slice(-4)).toEqual(["ParallelStateExited Par", "TaskStateEntered After", "TaskScheduled 16:task", "TaskStarted 16:task"]);
+    expect(step.execution.runs.size).toBe(0);
+  });
+
   it("finishes at once when every branch finishes without waiting", async () => {
     const step = await given(
       parallel({

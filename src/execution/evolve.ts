@@ -373,11 +373,15 @@ class Evolution {
     if (!run) return;
     if (run.state) {
       this.clearWaiting(run.state);
-      const work = run.state.work;
-      if (work.kind === "parallel") for (const branch of work.branches) this.removeRunTree(branch);
-      if (work.kind === "map") this.dropIterations(work);
+      this.dropChildRuns(run.state.work);
     }
     this.setRuns(tableDelete(this.runs, id, this.owned));
+  }
+
+  /** Removes the runs a state's work holds: a Parallel's branches, a Map's iterations (each with all it waits for). */
+  private dropChildRuns(work: ActiveState["work"]): void {
+    if (work.kind === "parallel") for (const branch of work.branches) this.removeRunTree(branch);
+    if (work.kind === "map") this.dropIterations(work);
   }
 
   /** Starts a Parallel branch's or a Map iteration's run, inside run `parent`. */
@@ -423,8 +427,7 @@ class Evolution {
     const run = this.run();
     const state = this.activeState();
     // The attempt is over: a Parallel's branches, a Map's iterations and collected results go with it.
-    if (state.work.kind === "parallel") for (const id of state.work.branches) this.removeRunTree(id);
-    if (state.work.kind === "map") this.dropIterations(state.work);
+    this.dropChildRuns(state.work);
     const draft = this.draftRun(run.id);
     const mine = this.ownState(draft);
     if (retry) countRetry(mine, retry);
@@ -541,7 +544,7 @@ class Evolution {
         const { name, output, assignedVariables } = event.stateExitedEventDetails;
         const state = this.activeState(name);
         this.clearWaiting(state);
-        if (state.work.kind === "parallel") for (const id of state.work.branches) this.removeRunTree(id);
+        this.dropChildRuns(state.work);
         const draft = this.draftRun();
         draft.state = null;
         if (assignedVariables) draft.variables = { ...draft.variables, ...assignedVariables };
@@ -558,9 +561,7 @@ class Evolution {
         const run = this.run();
         const state = this.activeState();
         this.clearWaiting(state);
-        const work = state.work;
-        if (work.kind === "parallel") for (const branch of work.branches) this.removeRunTree(branch);
-        if (work.kind === "map") this.dropIterations(work);
+        this.dropChildRuns(state.work);
         const draft = this.draftRun(run.id);
         draft.state = null;
         draft.ended = { error: "States.Aborted" };
