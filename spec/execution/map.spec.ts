@@ -3,7 +3,7 @@
  * MaxConcurrency, a failing iteration aborting the others, and the Distributed mode's Map Run.
  */
 import { describe, expect, it } from "vitest";
-import { completeTask, failTask, fireTimer, heartbeat, HistoryMismatch, parse, recover, type Step } from "../../src/index.js";
+import { completeTask, failTask, fireTimer, heartbeat, HistoryMismatch, parse, recover, type Pending, type Step } from "../../src/index.js";
 import { tableValues } from "../../src/execution/table.js";
 import { after, briefs, eventOf, eventsOf, expectFailed, expectRejected, expectSucceeded, exitOutput, given, located, onlyTask, pending, types, when, whenAll } from "../support/given.js";
 
@@ -252,6 +252,89 @@ describe("Map: where iteration results are kept", () => {
     const step = await whenAll(started, completeTask("3.0/8:task", "A", after(1)), failTask("3.1/11:task", "Boom", "bad", after(2)));
     expect(briefs(step)).toEqual(["TaskFailed 3.1/11:task Boom", "MapIterationFailed #1 Boom", "TaskStateAborted", "MapIterationAborted #2", "MapStateFailed Boom", "MapStateExited M", "WaitStateEntered Hold"]);
     expect(runIds(step)).toEqual([""]);
+  });
+
+  // A Map drops its iteration runs in one pass over the table when they are a good part of it, and one
+  // by one when the table holds many other runs (here, the Parallel's other branches): both ways
+  // must keep the results in item order and take each aborted iteration's timers and token with it.
+  const callbackWork = {
+    StartAt: "Work",
+    States: { Work: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { "token.$": "$$.Task.Token" }, HeartbeatSeconds: 5, End: true } },
+  };
+  const caughtMap = { Type: "Map", ItemProcessor: callbackWork, Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "Hold" }], Next: "Hold" };
+  const hold = { Type: "Wait", Seconds: 60, End: true };
+  const besideBranches = (others: number) => ({
+    StartAt: "P",
+    States: {
+      P: {
+        Type: "Parallel",
+        End: true,
+        Branches: [
+          { StartAt: "M", States: { M: caughtMap, Hold: hold } },
+          ...Array.from({ length: others }, (_, i) => ({ StartAt: `Other${i}`, States: { [`Other${i}`]: { Type: "Task", Resource: INVOKE, End: true } } })),
+        ],
+      },
+    },
+  });
+  const cases = [
+    { way: "in one pass (the Map alone)", definition: { StartAt: "M", States: { M: caughtMap, Hold: hold } }, otherRuns: 0 },
+    { way: "one by one (beside eleven Parallel branches)", definition: besideBranches(11), otherRuns: 12 },
+  ];
+  const mapTasks = (step: Step) => pending(step).filter((work): work is Extract<Pending, { kind: "task" }> => work.kind === "task" && work.state === "Work");
+
+  for (const { way, definition, otherRuns } of cases) {
+    it(`drops the iteration runs ${way}, with the results in item order`, async () => {
+      const started = await given(definition, { input: ["a", "b"] });
+      const [first, second] = mapTasks(started);
+      expect(started.execution.runs.size).toBe(otherRuns + 2);
+      const step = await whenAll(started, completeTask(second?.id ?? "", "B", after(1)), completeTask(first?.id ?? "", "A", after(2)));
+      expect(exitOutput(step, "M")).toEqual(["A", "B"]);
+      expect(step.execution.runs.size).toBe(otherRuns);
+    });
+
+    it(`drops the iteration runs ${way} when the Map fails, with the aborted iteration's timers and token`, async () => {
+      const started = await given(definition, { input: ["a", "b", "c"] });
+      const [first, second, third] = mapTasks(started);
+      const done = await when(started, completeTask(first?.id ?? "", "A", after(1)));
+      expect(done.execution.tokens.size).toBe(2);
+      expect(done.execution.timers.size).toBe(2);
+      const step = await when(done, failTask(second?.id ?? "", "Boom", "bad", after(2)));
+      expect(briefs(step)).toEqual([`TaskFailed ${second?.id} Boom`, "MapIterationFailed #1 Boom", "TaskStateAborted", "MapIterationAborted #2", "MapStateFailed Boom", "MapStateExited M", "WaitStateEntered Hold"]);
+      expect(step.execution.runs.size).toBe(otherRuns);
+      expect(step.execution.tokens.size).toBe(0);
+      expect(tableValues(step.execution.timers).map((timer) => timer.purpose)).toEqual(["wait"]);
+      await expect(when(step, completeTask(third?.token ?? "", "late", after(3)))).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
+    });
+  }
+
+  it("takes a running iteration's timers and token with its run when a log aborts the Map without aborting its iterations", async () => {
+    const definition = {
+      StartAt: "P",
+      States: {
+        P: {
+          Type: "Parallel",
+          Catch: [{ ErrorEquals: ["States.ALL"], Next: "Hold" }],
+          Next: "Hold",
+          Branches: [
+            { StartAt: "M", States: { M: { Type: "Map", ItemProcessor: callbackWork, End: true } } },
+            { StartAt: "Solo", States: { Solo: { Type: "Task", Resource: INVOKE, End: true } } },
+          ],
+        },
+        Hold: hold,
+      },
+    };
+    const started = await given(definition, { input: [1, 2, 3] });
+    const solo = pending(started).find((work) => work.state === "Solo");
+    const failed = await when(started, failTask(solo?.id ?? "", "Boom", "bad", after(1)));
+    expect(briefs(failed).slice(0, 3)).toEqual([`TaskFailed ${solo?.id} Boom`, "TaskStateAborted", "MapIterationAborted #0"]);
+    // The same log without the iterations' own aborts: the Map's abort must end them itself.
+    const kept = [...started.events, ...failed.events].filter((event) => event.type !== "TaskStateAborted" && event.type !== "MapIterationAborted");
+    const renumbered = new Map(kept.map((event, i) => [event.id, i + 1]));
+    const log = kept.map((event) => ({ ...event, id: renumbered.get(event.id) ?? 0, previousEventId: renumbered.get(event.previousEventId) ?? 0 }));
+    const recovered = recover(parse(definition), log as typeof kept);
+    expect(recovered.execution.runs.size).toBe(0);
+    expect(recovered.execution.tokens.size).toBe(0);
+    expect(tableValues(recovered.execution.timers).map((timer) => timer.purpose)).toEqual(["wait"]);
   });
 
   it("drops the results of the attempt before when the Map is retried", async () => {

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Ownership } from "../../src/execution/evolve.js";
-import { emptyTable, tableDelete, tableGet, tableSet, tableValues, type Table } from "../../src/execution/table.js";
+import { emptyTable, tableDelete, tableDeleteWhere, tableGet, tableSet, tableValues, type Table } from "../../src/execution/table.js";
 
 type Op = { readonly kind: "set"; readonly key: string; readonly value: number } | { readonly kind: "delete"; readonly key: string };
 
@@ -69,6 +69,28 @@ describe("table", () => {
     );
   });
 
+  it("drops every entry a predicate picks in one pass, sharing what it keeps and changing nothing it was given", () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), fc.integer({ min: 1, max: 5 }), (ops, every) => {
+        const model = new Map<string, number>();
+        let table = emptyTable<number>();
+        for (const step of ops) table = apply(table, model, step);
+        const frozen = JSON.stringify(table);
+        const picked = (k: string, value: number) => k.startsWith("3.") && value % every === 0;
+        const rest = tableDeleteWhere(table, picked);
+        const kept = new Map([...model].filter(([k, value]) => !picked(k, value)));
+        expect(JSON.stringify(table)).toBe(frozen);
+        expectSame(rest, kept, ops.map((o) => o.key));
+        if (kept.size === model.size) expect(rest).toBe(table);
+        // A bucket that lost nothing is the same object in both tables.
+        table.buckets.forEach((bucket, top) => {
+          const untouched = bucket?.every((leaf) => !leaf || leafEntries(leaf).every((entry) => !picked(entry.key, entry.value)));
+          if (bucket && untouched) expect(rest.buckets[top]).toBe(bucket);
+        });
+      }),
+    );
+  });
+
   it("survives a JSON round trip", () => {
     let table = emptyTable<{ n: number }>();
     for (let i = 0; i < 2000; i++) table = tableSet(table, `3.${i}`, { n: i });
@@ -81,3 +103,10 @@ describe("table", () => {
     expect(({} as Record<string, unknown>)["n"]).toBeUndefined();
   });
 });
+
+/** A leaf's entries (hash, key, value, ...) as keys and values. */
+function leafEntries(leaf: readonly unknown[]): { key: string; value: number }[] {
+  const entries: { key: string; value: number }[] = [];
+  for (let i = 0; i < leaf.length; i += 3) entries.push({ key: leaf[i + 1] as string, value: leaf[i + 2] as number });
+  return entries;
+}

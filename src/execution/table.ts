@@ -151,6 +151,42 @@ export function tableDelete<T>(table: Table<T>, key: string, owned?: Owned): Tab
 }
 
 /**
+ * A table without the entries `drop` picks, in one pass over every entry: for removing many keys at
+ * once, where a delete per key would shift its leaf each time (a Map of 10,000 iterations dropped
+ * its runs one by one in 3.7 ms, 20 times what it took at 1,000). Leaves and buckets with nothing
+ * to drop are shared with `table`, which is unchanged.
+ */
+export function tableDeleteWhere<T>(table: Table<T>, drop: (key: string, value: T) => boolean): Table<T> {
+  let size = table.size;
+  let buckets: (readonly (Leaf<T> | null)[] | null)[] | undefined;
+  for (let top = 0; top < table.buckets.length; top++) {
+    const bucket = table.buckets[top];
+    if (!bucket) continue;
+    let newBucket: (Leaf<T> | null)[] | undefined;
+    for (let low = 0; low < bucket.length; low++) {
+      const leaf = bucket[low];
+      if (!leaf) continue;
+      let kept: (number | string | T)[] | undefined;
+      for (let i = 0; i < leaf.length; i += 3) {
+        if (drop(leaf[i + 1] as string, leaf[i + 2] as T)) {
+          kept ??= leaf.slice(0, i);
+          size -= 1;
+        } else if (kept) {
+          kept.push(leaf[i] as number, leaf[i + 1] as string, leaf[i + 2] as T);
+        }
+      }
+      if (!kept) continue;
+      newBucket ??= bucket.slice();
+      newBucket[low] = kept.length > 0 ? kept : null;
+    }
+    if (!newBucket) continue;
+    buckets ??= table.buckets.slice();
+    buckets[top] = newBucket;
+  }
+  return buckets ? { size, buckets } : table;
+}
+
+/**
  * Removes the entry at `i` from a leaf of this decision's: the rest shift down in a plain loop
  * (splice would also build an array of what it removes; copyWithin takes a generic, slower path).
  */
