@@ -399,8 +399,10 @@ class Evolution {
     if (work.nextIndex * 4 < this.runs.size) {
       for (let i = 0; i < work.nextIndex; i++) {
         const id = iterationRunId(work.startedEventId, i);
-        const ended = results ? tableGet(this.runs, id)?.ended : undefined;
-        if (results && ended && "output" in ended) results[i] = ended.output;
+        if (results) {
+          const ended = tableGet(this.runs, id)?.ended;
+          if (ended && "output" in ended) results[i] = ended.output;
+        }
         this.removeRunTree(id);
       }
       return;
