@@ -96,14 +96,22 @@ const median = (values) => {
 
 /**
  * Collects garbage between runs (children run with --expose-gc) so that one run's garbage is not the
- * next one's cost: a scavenge of the young generation, where a run's garbage is. On Node 20,
+ * next one's cost: scavenges of the young generation, where a run's garbage is. On Node 20,
  * `gc({ type: "major" })` scavenges too (`--trace-gc` shows it); this asks for what it gets.
  * A full collection (`gc()`) is not used: it deoptimizes the code that checks hidden classes whose
  * last objects it freed (`--trace-deopt`: "weak objects"), so the three runs after it took 14.7,
  * 10.8 and 7.2 ms on workload 3 instead of 2.4-2.7 (the peer: 28, 26 and 19 ms instead of 16-19).
  * A long-lived host rarely runs one between two executions.
  */
-const collectGarbage = () => globalThis.gc?.({ type: "minor", execution: "sync" });
+const collectGarbage = () => {
+  // Twice: a scavenge only ages what survives it, and the next one promotes it. With one, the
+  // untimed preparation's survivors (row S: the started Map of 10,000 tasks, 2.5 MB) were promoted
+  // by the timed run's first scavenge, 5 ms of a 50 ms run, while a 1,000-task run, which never
+  // scavenges, left that cost to the next preparation. With two, each run starts with an empty
+  // young generation and pays only for what it keeps itself.
+  globalThis.gc?.({ type: "minor", execution: "sync" });
+  globalThis.gc?.({ type: "minor", execution: "sync" });
+};
 
 /**
  * One run of a case, untimed preparation first; returns the time of `run` alone, after checking its result.
