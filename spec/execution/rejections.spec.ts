@@ -152,9 +152,9 @@ describe("malformed commands and executions", () => {
     }
   });
 
-  it("refuses an execution stored in an earlier format (other run shapes; a table of tasks; no index of tokens)", async () => {
+  it("refuses an execution stored in an earlier format (other run shapes; a table of tasks; no index of tokens; runs placed by another hash)", async () => {
     const { execution } = await given(oneTask);
-    for (const format of ["stepfold-execution/1", "stepfold-execution/2", "stepfold-execution/3"]) {
+    for (const format of ["stepfold-execution/1", "stepfold-execution/2", "stepfold-execution/3", "stepfold-execution/4"]) {
       const earlier = { ...execution, format } as unknown as Execution;
       expect(await expectRejected(earlier, completeTask("3:task", 1, after(1)), "MALFORMED_EXECUTION")).toBe("This is not an execution made by stepfold");
     }

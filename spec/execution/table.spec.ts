@@ -10,7 +10,13 @@ import { emptyTable, tableDelete, tableDeleteWhere, tableGet, tableSet, tableVal
 type Op = { readonly kind: "set"; readonly key: string; readonly value: number } | { readonly kind: "delete"; readonly key: string };
 
 // Few keys, so sets and deletes meet; many keys, so leaves hold several entries and buckets fill.
-const key = fc.oneof(fc.constantFrom("", "__proto__", "constructor", "toString", "0", "3.0"), fc.integer({ min: 0, max: 3000 }).map((n) => `3.${n}`));
+// Run ids (`3.<n>`, nested `3.5.<n>`) are placed by their number: with leading zeros, long numbers
+// and bare dots they must still answer as a Map does.
+const key = fc.oneof(
+  fc.constantFrom("", "__proto__", "constructor", "toString", "0", "3.0", "3.00", "3.", ".5", "3.1234567890123", "3:wait"),
+  fc.integer({ min: 0, max: 3000 }).map((n) => `3.${n}`),
+  fc.integer({ min: 0, max: 99 }).map((n) => `3.5.0${n}`),
+);
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("set" as const), key, value: fc.integer() }),
   fc.record({ kind: fc.constant("delete" as const), key }),
@@ -89,6 +95,20 @@ describe("table", () => {
         });
       }),
     );
+  });
+
+  it("puts each eight consecutive runs of a Map in one leaf, and spreads the eights over the leaves evenly", () => {
+    let table = emptyTable<number>();
+    for (let i = 0; i < 10_000; i++) table = tableSet(table, `41.${i}`, i);
+    const leaves = table.buckets.flatMap((bucket) => bucket ?? []).filter((leaf) => leaf !== null);
+    const keysOf = (leaf: readonly unknown[]): string[] => leafEntries(leaf).map((entry) => entry.key);
+    const leafOf = (k: string): readonly unknown[] | undefined => leaves.find((leaf) => keysOf(leaf).includes(k));
+    expect(keysOf(leafOf("41.0") ?? []).slice(0, 8)).toEqual(["41.0", "41.1", "41.2", "41.3", "41.4", "41.5", "41.6", "41.7"]);
+    expect(leafOf("41.8")).not.toBe(leafOf("41.7"));
+    expect(keysOf(leafOf("41.8") ?? []).slice(0, 8)).toEqual(["41.8", "41.9", "41.10", "41.11", "41.12", "41.13", "41.14", "41.15"]);
+    // 1,250 eights over 1,024 leaves: every leaf holds one or two of them.
+    expect(leaves).toHaveLength(1024);
+    expect(new Set(leaves.map((leaf) => leaf.length / 3))).toEqual(new Set([8, 16]));
   });
 
   it("survives a JSON round trip", () => {

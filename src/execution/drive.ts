@@ -180,7 +180,7 @@ export async function startExecution(workflow: Workflow, options: StartOptions):
 
 /** Carries out one command on an execution. */
 export async function resumeExecution(execution: Execution, command: Command): Promise<Step> {
-  if (execution === null || typeof execution !== "object" || execution.format !== "stepfold-execution/4") {
+  if (execution === null || typeof execution !== "object" || execution.format !== "stepfold-execution/5") {
     throw new CommandRejected("MALFORMED_EXECUTION", "This is not an execution made by stepfold");
   }
   if (execution.status !== "RUNNING") throw new CommandRejected("EXECUTION_ENDED", `The execution has already ended (${execution.status})`);

@@ -142,7 +142,7 @@ function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, def
     });
   }
   return {
-    format: "stepfold-execution/4",
+    format: "stepfold-execution/5",
     workflow: event.workflow,
     definition,
     facts: event.execution,

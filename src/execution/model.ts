@@ -32,7 +32,7 @@ export interface ExecutionFacts {
 /** An execution: facts, where every run stands, and the work the host owes it. */
 export interface Execution {
   /** The format of this object, so stored executions can be recognized. */
-  readonly format: "stepfold-execution/4";
+  readonly format: "stepfold-execution/5";
   /** The fingerprint of the workflow it runs (a hash of the definition). */
   readonly workflow: string;
   /** The definition it runs, so that `resume` needs nothing but the execution. */

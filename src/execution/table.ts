@@ -4,10 +4,11 @@
  * per entry; a scan compares small integers, and strings only where the hashes match, which
  * matters for a missing key). Setting or deleting a key copies one bucket path (at most 64 slots
  * plus one leaf) instead of the whole table, while old Executions stay valid. A leaf holds about
- * one entry per 1,024 keys: an execution's runs (10,000 Map iterations, each holding its pending
- * task), timers and task tokens are updated per command at a cost that measured flat up to
- * 100,000 keys (a trie that grew deeper to keep leaves short was no faster there). Keys are data
- * only: `__proto__` is a key like any other.
+ * one entry per 1,024 keys, and at least a Map's eight consecutive runs (see `hash`): an
+ * execution's runs (10,000 Map iterations, each holding its pending task), timers and task tokens
+ * are updated per command at a cost that grows only as the table outgrows the processor's caches
+ * (a trie that grew deeper to keep leaves short was no faster at 100,000 keys, nor was one of
+ * 64 x 64 at 10,000). Keys are data only: `__proto__` is a key like any other.
  *
  * Within one decision (or one recovery) the tables may be updated in place: `owned` holds the
  * objects that decision made itself, which no one else can see yet, so they need no copy.
@@ -27,14 +28,35 @@ export interface Table<T> {
 /** A table with nothing in it. */
 export const emptyTable = <T>(): Table<T> => ({ size: 0, buckets: [] });
 
+/** A key that ends in `.<n>` is placed with the other keys of its eight: n / 8 picks the leaf. */
+const GROUP_BITS = 3;
+/** A longer number is hashed like any other key (correct, only not grouped). */
+const MAX_INDEX_DIGITS = 9;
+
 /**
- * FNV-1a over UTF-16 code units: the same bucket for the same key, on every machine. Kept to 30
- * bits, so that V8 stores it in a leaf as a small integer rather than a boxed number.
+ * Where a key goes: a 30-bit number (so that V8 stores it in a leaf as a small integer rather
+ * than a boxed number) whose low 10 bits pick the leaf, the same for the same key on every
+ * machine. A key is hashed with FNV-1a over its UTF-16 code units, except that a key ending in
+ * `.<n>` (a Parallel's branch or a Map's iteration, `<started event id>.<index>`) is placed by the
+ * hash of what comes before `n` plus n / 8, with n itself in the upper bits: each eight consecutive
+ * runs share a leaf, and their groups fill the leaves evenly. Hosts answer a Map's tasks mostly in
+ * the order they were started, so the next run's leaf is already in the cache and fewer leaf
+ * copies outlive a scavenge (answering 10,000 tasks measured 6% faster, 1,000 tasks 4%).
  */
 function hash(key: string): number {
+  let end = key.length;
+  let index = 0;
+  for (let scale = 1; end > 0 && key.length - end < MAX_INDEX_DIGITS; scale *= 10, end--) {
+    const digit = key.charCodeAt(end - 1) - 48;
+    if (digit < 0 || digit > 9) break;
+    index += digit * scale;
+  }
+  const numbered = end < key.length && end > 0 && key.charCodeAt(end - 1) === 46 /* . */;
   let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h & 0x3fffffff;
+  const hashed = numbered ? end : key.length;
+  for (let i = 0; i < hashed; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  if (!numbered) return h & 0x3fffffff;
+  return ((h + (index >>> GROUP_BITS)) & 1023) | ((index & 0xfffff) << 10);
 }
 
 function leafOf<T>(table: Table<T>, h: number): Leaf<T> | null | undefined {
