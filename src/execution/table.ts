@@ -4,7 +4,7 @@
  * per entry; a scan compares small integers, and strings only where the hashes match, which
  * matters for a missing key). Setting or deleting a key copies one bucket path (at most 64 slots
  * plus one leaf) instead of the whole table, while old Executions stay valid. A leaf holds about
- * one entry per 1,024 keys, and at least a Map's eight consecutive runs (see `hash`): an
+ * one entry per 1,024 keys, a Map's runs in eights (see `hash`): an
  * execution's runs (10,000 Map iterations, each holding its pending task), timers and task tokens
  * are updated per command at a cost that grows only as the table outgrows the processor's caches
  * (a trie that grew deeper to keep leaves short was no faster at 100,000 keys, nor was one of
@@ -75,8 +75,8 @@ function leafOf<T>(table: Table<T>, h: number): Leaf<T> | null | undefined {
 
 /**
  * The position of the entry for `key` (hash `h`) in a leaf (its key and value follow), or -1.
- * Run n of a Map was set n mod 8 entries into its leaf, after the others of its eight (see
- * `hash`), so the search starts there and wraps around.
+ * A Map's runs are usually set in order, so run n sits n mod 8 entries into its leaf (see `hash`):
+ * the search starts there and wraps around.
  */
 function indexIn<T>(leaf: Leaf<T>, h: number, key: string): number {
   const length = leaf.length;
