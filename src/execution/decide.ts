@@ -292,7 +292,7 @@ export class Decision {
     const execution = this.execution;
     // A state looks up its run several times between two events: once per event is enough.
     if (id === this.seenRunId && execution.lastEventId === this.seenAtEvent) return this.seenRun;
-    const run = runOf(execution, id);
+    const run = this.owned.evolution?.knownRun(execution, id) ?? runOf(execution, id);
     this.seenRun = run;
     this.seenRunId = id;
     this.seenAtEvent = execution.lastEventId;

@@ -167,8 +167,13 @@ class Evolution {
   private owned: Ownership | undefined;
   private root!: Run;
   private runs!: Table<Run>;
-  /** The run last found in `runs` during this event (most events look up their run several times); dropped when `runs` changes. */
+  /**
+   * The run last found in or put into `runs` (most events look up their run several times, and the
+   * next event is mostly of the same run); dropped when `runs` changes otherwise.
+   */
   private seen: Run | undefined;
+  /** The execution the last event's `result` gave, until the next `reset`. */
+  private returned: Execution | undefined;
   private timers!: Table<TimerWork>;
   private tokens!: Table<string>;
   private status!: Execution["status"];
@@ -176,11 +181,14 @@ class Evolution {
 
   /** Starts on the next event. */
   reset(execution: Execution, event: HistoryEvent, owned: Ownership | undefined): void {
+    // Runs change only here: on the execution the last event gave, the run seen last is still current.
+    const madeHere = this.madeHere(execution);
+    this.returned = undefined;
     this.execution = execution;
     this.event = event;
     this.owned = owned;
     this.root = execution.root;
-    this.setRuns(execution.runs);
+    if (!madeHere) this.setRuns(execution.runs);
     this.timers = execution.timers;
     this.tokens = execution.tokens;
     this.status = execution.status;
@@ -188,6 +196,25 @@ class Evolution {
   }
 
   result(): Execution {
+    const next = this.built();
+    this.returned = next;
+    return next;
+  }
+
+  private madeHere(execution: Execution): boolean {
+    return execution === this.returned && execution.runs === this.runs;
+  }
+
+  /**
+   * The run `id` of `execution`, when this working copy made `execution` and handled that run last
+   * (else undefined): a Decision looks up the run of the event it just recorded without the table.
+   */
+  knownRun(execution: Execution, id: string): Run | undefined {
+    const seen = this.seen;
+    return seen !== undefined && seen.id === id && this.madeHere(execution) ? seen : undefined;
+  }
+
+  private built(): Execution {
     const { execution, event, owned } = this;
     if (owned?.has(execution)) {
       const mine = execution as Writable<Execution>;
