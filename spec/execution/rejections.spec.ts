@@ -156,7 +156,21 @@ describe("malformed commands and executions", () => {
     const { execution } = await given(oneTask);
     for (const format of ["stepfold-execution/1", "stepfold-execution/2", "stepfold-execution/3", "stepfold-execution/4"]) {
       const earlier = { ...execution, format } as unknown as Execution;
-      expect(await expectRejected(earlier, completeTask("3:task", 1, after(1)), "MALFORMED_EXECUTION")).toBe("This is not an execution made by stepfold");
+      expect(await expectRejected(earlier, completeTask("3:task", 1, after(1)), "MALFORMED_EXECUTION")).toBe(
+        `This execution was stored by an earlier version of stepfold (${format}; this one reads stepfold-execution/5): rebuild it from its event log with recover`,
+      );
+    }
+  });
+
+  it("names a later version's format, and says nothing of versions for what is no execution", async () => {
+    const { execution } = await given(oneTask);
+    const later = { ...execution, format: "stepfold-execution/12" } as unknown as Execution;
+    expect(await expectRejected(later, completeTask("3:task", 1, after(1)), "MALFORMED_EXECUTION")).toBe(
+      "This execution was stored by a later version of stepfold (stepfold-execution/12; this one reads stepfold-execution/5)",
+    );
+    for (const format of ["stepfold-execution/", "stepfold-execution/5x", "other/4", 5]) {
+      const odd = { ...execution, format } as unknown as Execution;
+      expect(await expectRejected(odd, completeTask("3:task", 1, after(1)), "MALFORMED_EXECUTION")).toBe("This is not an execution made by stepfold");
     }
   });
 

@@ -14,7 +14,7 @@ import { Decision, ExecutionOver } from "./decide.js";
 import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
 import { checkSequence, evolve, Ownership, pendingTaskOf, pendingWork, ROOT_RUN, runOf } from "./evolve.js";
-import type { Execution, Limits, Pending, Run, TaskWork, TimerWork, Writable } from "./model.js";
+import { EXECUTION_FORMAT, type Execution, type Limits, type Pending, type Run, type TaskWork, type TimerWork, type Writable } from "./model.js";
 import { uuidV4 } from "../data/intrinsics/random.js";
 import { randomCursor, seedRandom } from "./random.js";
 import { CommandRejected, HistoryMismatch } from "./rejections.js";
@@ -180,8 +180,8 @@ export async function startExecution(workflow: Workflow, options: StartOptions):
 
 /** Carries out one command on an execution. */
 export async function resumeExecution(execution: Execution, command: Command): Promise<Step> {
-  if (execution === null || typeof execution !== "object" || execution.format !== "stepfold-execution/5") {
-    throw new CommandRejected("MALFORMED_EXECUTION", "This is not an execution made by stepfold");
+  if (execution === null || typeof execution !== "object" || execution.format !== EXECUTION_FORMAT) {
+    throw new CommandRejected("MALFORMED_EXECUTION", notAnExecution(execution));
   }
   if (execution.status !== "RUNNING") throw new CommandRejected("EXECUTION_ENDED", `The execution has already ended (${execution.status})`);
   if (command === null || typeof command !== "object") throw new CommandRejected("MALFORMED_COMMAND", "A command must be an object");
@@ -251,6 +251,17 @@ export async function resumeExecution(execution: Execution, command: Command): P
     default:
       throw new CommandRejected("MALFORMED_COMMAND", `Unknown command type ${JSON.stringify((command as { type?: unknown }).type)}`);
   }
+}
+
+/** Why `resume` refuses a value as an execution: one stored by another version of stepfold says which, and what to do. */
+function notAnExecution(value: unknown): string {
+  const format = value !== null && typeof value === "object" ? (value as { format?: unknown }).format : undefined;
+  const version = typeof format === "string" ? /^stepfold-execution\/(\d+)$/.exec(format)?.[1] : undefined;
+  if (version === undefined) return "This is not an execution made by stepfold";
+  const current = Number(EXECUTION_FORMAT.slice(EXECUTION_FORMAT.indexOf("/") + 1));
+  return Number(version) < current
+    ? `This execution was stored by an earlier version of stepfold (${format as string}; this one reads ${EXECUTION_FORMAT}): rebuild it from its event log with recover`
+    : `This execution was stored by a later version of stepfold (${format as string}; this one reads ${EXECUTION_FORMAT})`;
 }
 
 function commandTime(execution: Execution, command: Command): string {

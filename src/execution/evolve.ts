@@ -6,7 +6,7 @@
  * execution is a HistoryMismatch naming it.
  */
 import type { HistoryEvent, RetryDecision, TaskTimers, TimerStart } from "./events.js";
-import type { ActiveState, Execution, Run, TaskWork, TimerPurpose, TimerWork, Writable } from "./model.js";
+import { EXECUTION_FORMAT, type ActiveState, type Execution, type Run, type TaskWork, type TimerPurpose, type TimerWork, type Writable } from "./model.js";
 import { errorFields } from "./outcome.js";
 import { seedRandom } from "./random.js";
 import { HistoryMismatch } from "./rejections.js";
@@ -142,7 +142,7 @@ function started(event: Extract<HistoryEvent, { type: "ExecutionStarted" }>, def
     });
   }
   return {
-    format: "stepfold-execution/5",
+    format: EXECUTION_FORMAT,
     workflow: event.workflow,
     definition,
     facts: event.execution,

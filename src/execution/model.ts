@@ -29,10 +29,13 @@ export interface ExecutionFacts {
   readonly type: "STANDARD" | "EXPRESS";
 }
 
+/** The format of the executions this version makes and resumes; a new one whenever their shape changes. */
+export const EXECUTION_FORMAT = "stepfold-execution/5";
+
 /** An execution: facts, where every run stands, and the work the host owes it. */
 export interface Execution {
   /** The format of this object, so stored executions can be recognized. */
-  readonly format: "stepfold-execution/5";
+  readonly format: typeof EXECUTION_FORMAT;
   /** The fingerprint of the workflow it runs (a hash of the definition). */
   readonly workflow: string;
   /** The definition it runs, so that `resume` needs nothing but the execution. */
