@@ -254,6 +254,8 @@ function judge(target, subject, baseline) {
       const growth = subject / baseline;
       return { ratio: `${growth.toFixed(2)} (t big / t small)`, target: `≤ ${target.atMost}`, met: growth <= target.atMost ? "yes" : "NO" };
     }
+    case "growth":
+      return { ratio: `${(subject / baseline).toFixed(2)} (t big / t spread)`, target: "(report)", met: "—" };
     case "ceiling":
       // The fold alone against the peer: the best ratio row `row` could reach, whatever it evaluated.
       return {

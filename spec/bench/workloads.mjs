@@ -33,9 +33,11 @@ import { loadAslValidator, loadLocalStepFunctions } from "./peers.mjs";
  *   | { kind: "floor", within: number }
  *   | { kind: "ceiling", row: string, atLeast: number }
  *   | { kind: "scaling", atMost: number }
+ *   | { kind: "growth" }
  *   | { kind: "none" }} Target
  *   faster: baseline/subject ≥ atLeast; floor: subject ≤ within × baseline;
- *   scaling: subject/baseline ≤ atMost; none: reported only. ceiling: the subject is work that
+ *   scaling: subject/baseline ≤ atMost; growth: subject/baseline, reported only; none: baseline/subject,
+ *   reported only. ceiling: the subject is work that
  *   row `row`'s subject must also do, so baseline/subject is the best ratio that row can reach.
  *
  * @typedef {object} Workload
@@ -297,6 +299,45 @@ function completionScaling(full, quickSize, makeDefinition = taskMapDefinition) 
         prepare: () => startTaskMap(workflow, n),
         run: completeAll,
         check: (step) => checkDoubledItems(succeededOutput(step), n),
+      };
+    },
+  };
+}
+
+/**
+ * Row SE's baseline: the same number of completions as `completionScaling(full)`, spread over
+ * `executions` executions of `full / executions` tasks, started beforehand and answered one after
+ * the other in one timed run. Both sides allocate alike and so meet the collector alike: the ratio
+ * is what the size of one execution costs, which a single run of 1,000 tasks (row S) measures
+ * without ever meeting it.
+ * @param {number} full
+ * @param {number} quickSize
+ * @param {number} executions
+ * @returns {Engine}
+ */
+function completionsSpread(full, quickSize, executions) {
+  return {
+    label: "stepfold",
+    async load(quick) {
+      const n = (quick ? quickSize : full) / executions;
+      const { parse } = await loadStepfold();
+      const workflow = parse(taskMapDefinition());
+      return {
+        size: `${executions} × N = ${count(n)}`,
+        prepare: async () => {
+          const started = [];
+          for (let i = 0; i < executions; i++) started.push(await startTaskMap(workflow, n));
+          return started;
+        },
+        run: async (/** @type {Awaited<ReturnType<typeof startTaskMap>>[]} */ started) => {
+          const steps = [];
+          for (const execution of started) steps.push(await completeAll(execution));
+          return steps;
+        },
+        check: (/** @type {any[]} */ steps) => {
+          assert.equal(steps.length, executions);
+          for (const step of steps) checkDoubledItems(succeededOutput(step), n);
+        },
       };
     },
   };
@@ -567,6 +608,18 @@ export const WORKLOADS = [
     engines: {
       large: completionScaling(10_000, 1_000),
       small: completionScaling(1_000, 100),
+    },
+  },
+  {
+    id: "scaling-equal",
+    number: "SE",
+    title: "complete N tasks in one execution vs in ten",
+    target: { kind: "growth" },
+    subject: "large",
+    baseline: "spread",
+    engines: {
+      large: completionScaling(10_000, 1_000),
+      spread: completionsSpread(10_000, 1_000, 10),
     },
   },
   {
