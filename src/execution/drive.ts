@@ -258,10 +258,10 @@ function notAnExecution(value: unknown): string {
   const format = value !== null && typeof value === "object" ? (value as { format?: unknown }).format : undefined;
   const version = typeof format === "string" ? /^stepfold-execution\/(\d+)$/.exec(format)?.[1] : undefined;
   if (version === undefined) return "This is not an execution made by stepfold";
-  const current = Number(EXECUTION_FORMAT.slice(EXECUTION_FORMAT.indexOf("/") + 1));
-  return Number(version) < current
-    ? `This execution was stored by an earlier version of stepfold (${format as string}; this one reads ${EXECUTION_FORMAT}): rebuild it from its event log with recover`
-    : `This execution was stored by a later version of stepfold (${format as string}; this one reads ${EXECUTION_FORMAT})`;
+  const stored = `${String(format)}; this one reads ${EXECUTION_FORMAT}`;
+  return Number(version) < Number(EXECUTION_FORMAT.slice(EXECUTION_FORMAT.indexOf("/") + 1))
+    ? `This execution was stored by an earlier version of stepfold (${stored}): rebuild it from its event log with recover`
+    : `This execution was stored by a later version of stepfold (${stored})`;
 }
 
 function commandTime(execution: Execution, command: Command): string {

@@ -181,7 +181,7 @@ class Evolution {
 
   /** Starts on the next event. */
   reset(execution: Execution, event: HistoryEvent, owned: Ownership | undefined): void {
-    // Runs change only here: on the execution the last event gave, the run seen last is still current.
+    // Only evolve changes runs: in the execution the last event gave, the run seen last is still current.
     const madeHere = this.madeHere(execution);
     this.returned = undefined;
     this.execution = execution;
