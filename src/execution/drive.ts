@@ -14,7 +14,7 @@ import { Decision, ExecutionOver } from "./decide.js";
 import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
 import { checkSequence, evolve, Ownership, pendingTaskOf, pendingWork, ROOT_RUN, runOf } from "./evolve.js";
-import { EXECUTION_FORMAT, type Execution, type Limits, type Pending, type Run, type TaskWork, type TimerWork, type Writable } from "./model.js";
+import { EXECUTION_FORMAT, EXECUTION_VERSION, type Execution, type Limits, type Pending, type Run, type TaskWork, type TimerWork, type Writable } from "./model.js";
 import { uuidV4 } from "../data/intrinsics/random.js";
 import { randomCursor, seedRandom } from "./random.js";
 import { CommandRejected, HistoryMismatch } from "./rejections.js";
@@ -259,7 +259,7 @@ function notAnExecution(value: unknown): string {
   const version = typeof format === "string" ? /^stepfold-execution\/(\d+)$/.exec(format)?.[1] : undefined;
   if (version === undefined) return "This is not an execution made by stepfold";
   const stored = `${String(format)}; this one reads ${EXECUTION_FORMAT}`;
-  return Number(version) < Number(EXECUTION_FORMAT.slice(EXECUTION_FORMAT.indexOf("/") + 1))
+  return Number(version) < EXECUTION_VERSION
     ? `This execution was stored by an earlier version of stepfold (${stored}): rebuild it from its event log with recover`
     : `This execution was stored by a later version of stepfold (${stored})`;
 }

@@ -201,8 +201,9 @@ class Evolution {
     return next;
   }
 
+  /** Whether `execution` is what the last event's `result` gave (whose runs are this working copy's). */
   private madeHere(execution: Execution): boolean {
-    return execution === this.returned && execution.runs === this.runs;
+    return execution === this.returned;
   }
 
   /**

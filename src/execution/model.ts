@@ -29,8 +29,10 @@ export interface ExecutionFacts {
   readonly type: "STANDARD" | "EXPRESS";
 }
 
-/** The format of the executions this version makes and resumes; a new one whenever their shape changes. */
-export const EXECUTION_FORMAT = "stepfold-execution/5";
+/** The version of the executions' shape that this build makes and resumes; one more whenever it changes. */
+export const EXECUTION_VERSION = 5;
+/** An execution's `format`: its shape's version, so that a stored one can be recognized. */
+export const EXECUTION_FORMAT = `stepfold-execution/${EXECUTION_VERSION}` as const;
 
 /** An execution: facts, where every run stands, and the work the host owes it. */
 export interface Execution {
