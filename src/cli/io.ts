@@ -2,9 +2,9 @@
 export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Reads a file as UTF-8 text; rejects when it cannot be read. */
+  /** Reads a file as UTF-8 text; rejects when it cannot be read, is not a regular file or is too large. */
   readonly readFile: (path: string) => Promise<string>;
-  /** Reads all of standard input as UTF-8 text. */
+  /** Reads all of standard input as UTF-8 text; rejects when it is too large. */
   readonly readStdin: () => Promise<string>;
 }
 
