@@ -11,10 +11,14 @@
  */
 import jsonata from "jsonata";
 import { setOwn, stringifyJson, type JsonObject } from "./json.js";
-import { analyseExpression, type AstNode } from "./jsonata/analysis.js";
+import { analyseExpression, type AstNode, type Selection } from "./jsonata/analysis.js";
+import { BUILT_IN_DEFINITIONS, builtInsReady, withCharges } from "./jsonata/builtins.js";
 import { copyAsJson, type CopyFailure } from "./jsonata/copy.js";
 import { ADDED_FUNCTIONS, FunctionArgumentError } from "./jsonata/functions.js";
-import { enterNode, exitNode, LIMIT_MESSAGES, LimitExceeded, RUN_BINDING, type Run } from "./jsonata/runtime.js";
+import { bindingName, prepareExpression, type RegexBinding } from "./jsonata/prepare.js";
+import { regexSearch, type RegexMatch } from "./jsonata/regex.js";
+import { chargeCharacters, enterNode, exitNode, LIMIT_MESSAGES, LimitExceeded, RUN_BINDING, type CostMarks, type Run } from "./jsonata/runtime.js";
+import { allowFunction, dataObject, NotData } from "./jsonata/sandbox.js";
 
 export { JSONATA_LIMITS } from "./jsonata/runtime.js";
 
@@ -130,8 +134,18 @@ interface Compiled {
   readonly quoted: string;
   readonly variables: readonly string[];
   readonly readsStates: boolean;
-  readonly lambdaBodies: ReadonlySet<object>;
+  /** What of `$states` the expression reads; only that is copied for it. */
+  readonly statesSelection: Selection | true;
+  readonly marks: CostMarks;
+  readonly regexes: readonly RegexBinding[];
 }
+
+/** The functions Step Functions adds, each call charged like a built-in's. */
+const ADDED = ADDED_FUNCTIONS.map(({ name, implementation, signature }) => ({
+  name,
+  signature,
+  implementation: withCharges(implementation, "shallow"),
+}));
 
 const compiledExpressions = new WeakMap<JsonataExpression, Compiled>();
 
@@ -177,12 +191,14 @@ export function compileJsonata(text: string, scope: JsonataScope): JsonataCompil
   } catch (error) {
     return refuse([parseProblem(error)]);
   }
-  if (analysis.problems.length > 0) {
-    return refuse(
-      analysis.problems.map(({ message, position }) => ({ code: "UNSUPPORTED_JSONATA_EXPRESSION", message, position })),
-    );
+  // Regex literals are translated and variables renamed in the AST after the names were checked.
+  const preparation = prepareExpression(evaluator.ast());
+  const problems = [...analysis.problems, ...preparation.problems];
+  if (problems.length > 0) {
+    return refuse(problems.map(({ message, position }) => ({ code: "UNSUPPORTED_JSONATA_EXPRESSION", message, position })));
   }
-  for (const { name, implementation, signature } of ADDED_FUNCTIONS) evaluator.registerFunction(name, implementation, signature);
+  for (const [name, definition] of BUILT_IN_DEFINITIONS) evaluator.assign(name, definition);
+  for (const { name, implementation, signature } of ADDED) evaluator.registerFunction(name, implementation, signature);
   // Step Functions withholds $eval: calling it fails as calling any non-function does (T1006).
   evaluator.assign("eval", undefined);
   evaluator.assign(Symbol.for("jsonata.__evaluate_entry"), enterNode);
@@ -193,7 +209,9 @@ export function compileJsonata(text: string, scope: JsonataScope): JsonataCompil
     quoted: source.trim(),
     variables: expression.variables,
     readsStates: analysis.readsStates,
-    lambdaBodies: analysis.lambdaBodies,
+    statesSelection: analysis.statesSelection,
+    marks: preparation.marks,
+    regexes: preparation.regexes,
   });
   return { ok: true, value: expression };
 }
@@ -336,7 +354,7 @@ export function jsonataResultTypeError(
 
 /** Words a thrown value as AWS's cause does: `<jsonata code>: <message>`, or the message alone. */
 const describeThrown = (error: unknown): string => {
-  if (error instanceof LimitExceeded || error instanceof FunctionArgumentError) return error.message;
+  if (error instanceof LimitExceeded || error instanceof FunctionArgumentError || error instanceof NotData) return error.message;
   if (error instanceof RangeError) {
     return /call stack/i.test(error.message) ? LIMIT_MESSAGES.depth : LIMIT_MESSAGES.memory;
   }
@@ -349,12 +367,10 @@ const describeThrown = (error: unknown): string => {
 
 /** Copies of the data one template evaluation hands to its expressions, made once each. */
 interface DataCopies {
-  states?: JsonObject;
+  /** `$states` copies, by the selection they were made for. */
+  readonly states: Map<Selection | true, unknown>;
   readonly variables: Map<string, unknown>;
 }
-
-/** Variable names jsonata's frames cannot hold as plain data. */
-const UNBINDABLE = new Set(["__proto__", "hasOwnProperty", "states", RUN_BINDING]);
 
 const copyFailureMessage = (reason: CopyFailure): string =>
   reason === "size" ? LIMIT_MESSAGES.memory : "The data given to the expression is not JSON.";
@@ -362,74 +378,48 @@ const copyFailureMessage = (reason: CopyFailure): string =>
 /** A data copy, or the reason it failed. */
 type DataCopy = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
 
+/** A copy of `value` for an expression: made of data objects (see sandbox.ts). */
 const copyData = (value: unknown): DataCopy => {
-  const copy = copyAsJson(value);
+  const copy = copyAsJson(value, "expression");
   return copy.ok ? copy : { ok: false, message: copyFailureMessage(copy.reason) };
 };
 
 /**
- * `$states` for an evaluation. Each field is copied when the expression first reads it, not before:
- * an ItemSelector that reads only `$states.context` must not copy a Map's whole input per item.
+ * A copy of the parts of `value` that `selection` names (an array: of each item), for an
+ * expression that reads only those: an ItemSelector reading `$states.context.Map.Item.Value` must
+ * not copy the whole execution input for every item.
  */
-const statesCopy = (states: JsonataBindings["states"], copies: DataCopies): DataCopy => {
-  if (copies.states !== undefined) return { ok: true, value: copies.states };
-  const result: JsonObject = {};
-  for (const field of ["input", "context", "result", "errorOutput"] as const) {
-    if (!Object.prototype.hasOwnProperty.call(states, field)) continue;
-    let copied: { value: unknown } | undefined;
-    Object.defineProperty(result, field, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        if (!copied) {
-          const value = ownField(states, field);
-          const copy = field === "context" ? contextCopy(value) : copyData(value);
-          if (!copy.ok) throw new Error(copy.message);
-          copied = { value: copy.value };
-        }
-        return copied.value;
-      },
-    });
-  }
-  copies.states = result;
-  return { ok: true, value: result };
-};
-
-/** Copies `value` when first read, through a getter on `target`. */
-function lazyCopy(target: JsonObject, key: string, value: unknown): void {
-  let copied: { value: unknown } | undefined;
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      if (!copied) {
-        const copy = copyData(value);
-        if (!copy.ok) throw new Error(copy.message);
-        copied = { value: copy.value };
-      }
-      return copied.value;
-    },
-  });
-}
-
-/**
- * The context object, copied a section at a time as it is read: `Execution.Input` (the whole
- * execution input) must not be copied for every Map item whose ItemSelector reads `Map.Item`.
- */
-function contextCopy(context: unknown): DataCopy {
-  if (context === null || typeof context !== "object" || Array.isArray(context)) return copyData(context);
-  const result: JsonObject = {};
-  for (const [section, value] of Object.entries(context)) {
-    if (section === "Execution" && value !== null && typeof value === "object" && !Array.isArray(value)) {
-      const execution: JsonObject = {};
-      for (const [key, field] of Object.entries(value)) lazyCopy(execution, key, field);
-      result[section] = execution;
-    } else {
-      lazyCopy(result, section, value);
+function copySelected(value: unknown, selection: Selection | true): DataCopy {
+  if (selection === true || typeof value !== "object" || value === null) return copyData(value);
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const item of value) {
+      const copy = copySelected(item, selection);
+      if (!copy.ok) return copy;
+      items.push(copy.value === undefined ? null : copy.value);
     }
+    return { ok: true, value: items };
+  }
+  const result = dataObject();
+  for (const [key, below] of selection) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const copy = copySelected((value as JsonObject)[key], below);
+    if (!copy.ok) return copy;
+    if (copy.value !== undefined) setOwn(result, key, copy.value);
   }
   return { ok: true, value: result };
 }
+
+const statesCopy = (states: JsonataBindings["states"], selection: Selection | true, copies: DataCopies): DataCopy => {
+  if (copies.states.has(selection)) return { ok: true, value: copies.states.get(selection) };
+  const offered = dataObject();
+  for (const field of ["input", "context", "result", "errorOutput"] as const) {
+    if (Object.prototype.hasOwnProperty.call(states, field) && states[field] !== undefined) offered[field] = states[field];
+  }
+  const copy = copySelected(offered, selection);
+  if (copy.ok) copies.states.set(selection, copy.value);
+  return copy;
+};
 
 const variableCopy = (variables: JsonataBindings["variables"], name: string, copies: DataCopies): DataCopy => {
   if (copies.variables.has(name)) return { ok: true, value: copies.variables.get(name) };
@@ -437,6 +427,9 @@ const variableCopy = (variables: JsonataBindings["variables"], name: string, cop
   if (copy.ok) copies.variables.set(name, copy.value);
   return copy;
 };
+
+/** A regex match as expressions see it: data, with its `next` allowed to be called. */
+const matchValue = (match: RegexMatch): RegexMatch => Object.assign(dataObject(), match, { next: allowFunction(match.next) }) as RegexMatch;
 
 /** `bindings.now`, else the context's State.EnteredTime, else its Execution.StartTime, else 0. */
 const clockReading = (bindings: JsonataBindings): number => {
@@ -461,10 +454,13 @@ const evaluateWith = async (
   const threw = (detail: string): JsonataFailure => failure(`${prefix} threw an error during evaluation. ${detail}`, location);
   if (compiled === undefined) return threw("The expression does not compile.");
 
+  await builtInsReady();
   const run: Run = {
     random: bindings.random,
     nowMillis: clockReading(bindings),
-    lambdaBodies: compiled.lambdaBodies,
+    marks: compiled.marks,
+    groups: new Map(),
+    sorts: new WeakMap(),
     steps: 0,
     depth: 0,
     started: false,
@@ -473,15 +469,18 @@ const evaluateWith = async (
   // A prototype-less object: jsonata copies its own keys into the evaluation's frame.
   const frameBindings = Object.create(null) as Record<string, unknown>;
   if (compiled.readsStates) {
-    const states = statesCopy(bindings.states, copies);
+    const states = statesCopy(bindings.states, compiled.statesSelection, copies);
     if (!states.ok) return threw(states.message);
     frameBindings["states"] = states.value;
   }
   for (const name of compiled.variables) {
-    if (UNBINDABLE.has(name) || !Object.prototype.hasOwnProperty.call(bindings.variables, name)) continue;
+    if (name === "states" || !Object.prototype.hasOwnProperty.call(bindings.variables, name)) continue;
     const value = variableCopy(bindings.variables, name, copies);
     if (!value.ok) return threw(value.message);
-    frameBindings[name] = value.value;
+    frameBindings[bindingName(name)] = value.value;
+  }
+  for (const { name, regex, position } of compiled.regexes) {
+    frameBindings[name] = allowFunction(regexSearch(regex, (characters) => chargeCharacters(run, characters), matchValue, position));
   }
   frameBindings[RUN_BINDING] = run;
 
@@ -507,7 +506,7 @@ const evaluateWith = async (
  * type". Never throws.
  */
 export async function evaluateJsonata(expression: JsonataExpression, location: string, bindings: JsonataBindings): Promise<JsonataValue> {
-  return evaluateWith(expression, location, bindings, { variables: new Map() });
+  return evaluateWith(expression, location, bindings, { states: new Map(), variables: new Map() });
 }
 
 /**
@@ -516,7 +515,7 @@ export async function evaluateJsonata(expression: JsonataExpression, location: s
  * template, as on AWS. Never throws.
  */
 export async function evaluateJsonataTemplate(template: JsonataTemplate, bindings: JsonataBindings): Promise<JsonataValue> {
-  const copies: DataCopies = { variables: new Map() };
+  const copies: DataCopies = { states: new Map(), variables: new Map() };
   const evaluate = async (node: JsonataTemplate): Promise<JsonataValue> => {
     switch (node.kind) {
       case "literal":

@@ -51,6 +51,12 @@ export interface AnalysisProblem {
   readonly position: number;
 }
 
+/**
+ * The parts of a value an expression reads, by field name: `true` for a part read whole. A path
+ * `$states.context.Map.Item.Value` reads only that field; any other use of a part reads it whole.
+ */
+export type Selection = Map<string, Selection | true>;
+
 /** What {@link analyseExpression} finds. */
 export interface ExpressionAnalysis {
   /** Distinct refusals, in the order they are written. */
@@ -59,6 +65,8 @@ export interface ExpressionAnalysis {
   readonly variables: readonly string[];
   /** True when `$states` is read anywhere. */
   readonly readsStates: boolean;
+  /** What of `$states` is read: `true` for all of it. */
+  readonly statesSelection: Selection | true;
   /** Body nodes of every lambda in the expression. */
   readonly lambdaBodies: ReadonlySet<object>;
 }
@@ -109,6 +117,9 @@ interface Findings {
   readonly deferred: { readonly lambda: AstNode; readonly context: Context }[];
   readonly lambdaBodies: Set<object>;
   readsStates: boolean;
+  statesSelection: Selection | true;
+  /** `$states` variables at the head of a path whose selection was noted. */
+  readonly selectedHeads: Set<object>;
 }
 
 /** Keeps the earliest position seen for `key`. */
@@ -147,6 +158,11 @@ const walkPairs = (found: Findings, fields: StatesFields, pairs: unknown, contex
 
 const walkPath = (found: Findings, fields: StatesFields, path: AstNode, context: Context): void => {
   const steps = nodes(path.steps);
+  const head = steps[0];
+  if (head?.type === "variable" && head.value === STATES && !isBound(STATES, context.scope)) {
+    found.selectedHeads.add(head);
+    selectStates(found, steps);
+  }
   // Tuple bindings (`@$o`, `#$i`) are visible to the rest of the path only.
   const scope: Scope = { names: new Set(), parent: context.scope };
   steps.forEach((step, index) => {
@@ -158,6 +174,42 @@ const walkPath = (found: Findings, fields: StatesFields, path: AstNode, context:
     if (step.type === "variable" && step.value === STATES && next?.type === "name") checkStatesField(found, fields, next);
   });
   walkAnnotations(found, fields, path, { top: false, scope });
+};
+
+/**
+ * Notes what a path starting at `$states` reads: its name steps, up to the first step that is not a
+ * plain name (a predicate, a wildcard, a parent `%` or a tuple binding reads the part whole).
+ */
+const selectStates = (found: Findings, steps: readonly AstNode[]): void => {
+  if (found.statesSelection === true) return;
+  const annotated = (step: AstNode): boolean => step.stages !== undefined || step.predicate !== undefined || step.group !== undefined;
+  if (steps.some((step) => step.type === "parent" || step.focus !== undefined || step.index !== undefined) || (steps[0] && annotated(steps[0]))) {
+    found.statesSelection = true;
+    return;
+  }
+  let parent: Selection | undefined;
+  let key = "";
+  let level: Selection = found.statesSelection;
+  const readWhole = (): void => {
+    if (parent === undefined) found.statesSelection = true;
+    else parent.set(key, true);
+  };
+  for (let i = 1; i < steps.length; i++) {
+    const step = steps[i] as AstNode;
+    if (step.type !== "name" || typeof step.value !== "string") return readWhole();
+    const known = level.get(step.value);
+    if (known === true) return;
+    if (i === steps.length - 1 || annotated(step)) {
+      level.set(step.value, true);
+      return;
+    }
+    const below: Selection = known ?? new Map();
+    level.set(step.value, below);
+    parent = level;
+    key = step.value;
+    level = below;
+  }
+  readWhole();
 };
 
 const checkStatesField = (found: Findings, fields: StatesFields, field: AstNode): void => {
@@ -246,6 +298,7 @@ const visitVariable = (found: Findings, node: AstNode, context: Context): void =
     note(found.problems, "Reference to '$$' is not supported.", position);
   } else if (name === STATES) {
     found.readsStates = true;
+    if (!found.selectedHeads.has(node)) found.statesSelection = true;
   } else if (!isBound(name, context.scope) && !FUNCTION_NAMES.has(name)) {
     note(found.variables, name, position);
   }
@@ -256,7 +309,15 @@ const byPosition = (entries: ReadonlyMap<string, number>): string[] =>
 
 /** Checks a parsed expression against the restrictions of a place offering `fields`. */
 export function analyseExpression(root: AstNode, fields: StatesFields): ExpressionAnalysis {
-  const found: Findings = { problems: new Map(), variables: new Map(), deferred: [], lambdaBodies: new Set(), readsStates: false };
+  const found: Findings = {
+    problems: new Map(),
+    variables: new Map(),
+    deferred: [],
+    lambdaBodies: new Set(),
+    readsStates: false,
+    statesSelection: new Map(),
+    selectedHeads: new Set(),
+  };
   walk(found, fields, root, { top: true, scope: { names: new Set(), parent: undefined } });
   // Closures run after the code around them: a name bound anywhere in an enclosing block counts.
   for (let i = 0; i < found.deferred.length; i++) {
@@ -271,6 +332,7 @@ export function analyseExpression(root: AstNode, fields: StatesFields): Expressi
     problems: byPosition(found.problems).map((message) => ({ message, position: found.problems.get(message) ?? 0 })),
     variables: byPosition(found.variables),
     readsStates: found.readsStates,
+    statesSelection: found.statesSelection,
     lambdaBodies: found.lambdaBodies,
   };
 }

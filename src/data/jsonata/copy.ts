@@ -6,6 +6,7 @@
  * a result sharing one object many times over cannot blow up into an exponential tree.
  */
 import { setOwn, type JsonObject } from "../json.js";
+import { dataObject, measured } from "./sandbox.js";
 
 /** Why a value could not be copied as JSON. */
 export type CopyFailure =
@@ -69,21 +70,27 @@ interface Frame {
   readonly keys: readonly string[] | null; // null: an array, walked by index
   readonly length: number;
   index: number;
+  /** The copy's unfolded size so far: 1, plus each member copied. */
+  size: number;
 }
 
-const frameFor = (source: object): Frame => {
-  if (Array.isArray(source)) return { source, target: [], keys: null, length: source.length, index: 0 };
+/** Who a copy is for: the caller (plain objects), or an expression (data objects, measured). */
+export type CopyTarget = "caller" | "expression";
+
+const frameFor = (source: object, target: CopyTarget): Frame => {
+  if (Array.isArray(source)) return { source, target: [], keys: null, length: source.length, index: 0, size: 1 };
   const keys = Object.keys(source);
-  return { source, target: {}, keys, length: keys.length, index: 0 };
+  return { source, target: target === "caller" ? {} : dataObject(), keys, length: keys.length, index: 0, size: 1 };
 };
 
 /**
  * Copies `value` into fresh plain JSON: arrays by index (holes and `undefined` become `null`), objects
  * by their own enumerable keys (`undefined` members are left out, `__proto__` stays a plain key),
  * numbers normalised (`-0` → `0`, non-finite → `"NaN"`, `"Infinity"`, `"-Infinity"`). A top-level
- * `undefined` is returned as `undefined`. Fails on functions, cycles and oversized values.
+ * `undefined` is returned as `undefined`. Fails on functions, cycles and oversized values. A copy for
+ * an expression is made of data objects (see sandbox.ts), each measured on the way.
  */
-export function copyAsJson(value: unknown): JsonCopy {
+export function copyAsJson(value: unknown, target: CopyTarget = "caller"): JsonCopy {
   const root = classify(value);
   if (root.kind === "function") return { ok: false, reason: "function" };
   if (root.kind === "skip") return { ok: true, value: undefined };
@@ -92,13 +99,16 @@ export function copyAsJson(value: unknown): JsonCopy {
   let values = 1;
   let chars = 0;
   const active = new Set<object>([value as object]);
-  const rootFrame = frameFor(value as object);
+  const rootFrame = frameFor(value as object, target);
   const stack: Frame[] = [rootFrame];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1] as Frame;
     if (frame.index >= frame.length) {
       stack.pop();
       active.delete(frame.source);
+      if (target === "expression") measured(frame.target, frame.size);
+      const parent = stack[stack.length - 1];
+      if (parent !== undefined) parent.size += frame.size;
       continue;
     }
     const position = frame.index++;
@@ -111,16 +121,18 @@ export function copyAsJson(value: unknown): JsonCopy {
     if (leaf.kind === "skip") {
       if (frame.keys !== null) continue; // an undefined member is no member at all
       copied = null;
+      frame.size++;
     } else if (leaf.kind === "scalar") {
       if (typeof leaf.value === "string" && (chars += leaf.value.length) > COPY_LIMITS.maxStringChars) {
         return { ok: false, reason: "size" };
       }
       copied = leaf.value;
+      frame.size++;
     } else {
       const container = child as object;
       if (active.has(container)) return { ok: false, reason: "cycle" };
       active.add(container);
-      const childFrame = frameFor(container);
+      const childFrame = frameFor(container, target);
       stack.push(childFrame);
       copied = childFrame.target;
     }

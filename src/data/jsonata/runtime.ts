@@ -2,49 +2,44 @@
  * What one evaluation carries beside the data: its random source, its clock reading, and the
  * budgets that stop a runaway expression. JSONata can loop forever (`function($f){$f($f)}`), so
  * every evaluation is bounded by counts, never by wall-clock time, to stay deterministic:
- * - steps: AST nodes jsonata evaluates, lambda calls weighing more (AWS stops at 1 s:
- *   "Expression evaluation timeout");
+ * - steps: AST nodes jsonata evaluates, lambda calls weighing more, and the work jsonata does on
+ *   whole values (building, searching, comparing, flattening, grouping), charged by their size
+ *   (AWS stops at 1 s: "Expression evaluation timeout");
  * - call depth: lambda bodies entered and not yet left ("Stack overflow error");
- * - size: any intermediate string or array past a bound ("Expression evaluation memory limit exceeded").
+ * - size: any intermediate string, array or value past a bound ("Expression evaluation memory limit exceeded").
+ *
+ * jsonata calls {@link enterNode} before and {@link exitNode} after every node it evaluates; both
+ * also make each value safe for the next step (see sandbox.ts).
  */
+import { JSONATA_LIMITS, LimitExceeded } from "./limits.js";
+import { admit, forgetSizes, isFunctionValue, NotData } from "./sandbox.js";
 
-/** Bounds on one evaluation. */
-export const JSONATA_LIMITS = {
-  /**
-   * Work units: one per AST node evaluated, {@link JSONATA_LIMITS.callCost} per lambda call (a call
-   * costs jsonata a frame, argument checks and a trampoline turn). Roughly 0.5–1.5 s of one core.
-   */
-  maxSteps: 1_000_000,
-  /** Work units one lambda call counts for, on top of its body's node. */
-  callCost: 4,
-  /**
-   * Lambda bodies active at once. Counted across concurrently evaluated siblings too (jsonata
-   * evaluates array items and object values concurrently), hence generous.
-   */
-  maxCallDepth: 10_000,
-  /** Characters of one intermediate string. */
-  maxStringLength: 10_000_000,
-  /** Items of one intermediate array. */
-  maxArrayLength: 1_000_000,
-} as const;
+export { JSONATA_LIMITS, LIMIT_MESSAGES, LimitExceeded, type LimitKind } from "./limits.js";
 
-/** The messages AWS gives for an evaluation stopped by a limit (DG). */
-export const LIMIT_MESSAGES = {
-  timeout: "Expression evaluation timeout",
-  depth: "Stack overflow error",
-  memory: "Expression evaluation memory limit exceeded",
-} as const;
+/** Nodes of a compiled expression whose evaluation costs more than a step (found when it is compiled). */
+export interface CostMarks {
+  /** Lambda bodies: entering one is a call. */
+  readonly lambdaBodies: ReadonlySet<object>;
+  /** Nodes whose whole value their parent walks (operands of `=`, `!=`, `&`, conditions). */
+  readonly wholeValues: ReadonlySet<object>;
+  /** Nodes that carry a grouping (`{key: value}` after a path). */
+  readonly groupOwners: ReadonlySet<object>;
+  /** Key expressions of groupings, with the node carrying the grouping. */
+  readonly groupKeys: ReadonlyMap<object, object>;
+  /** Items of array constructors (`[a, b, ...]`), with the constructor's item count. */
+  readonly constructorItems: ReadonlyMap<object, number>;
+  /** String concatenations (`&`), whose result is a new string. */
+  readonly concatenations: ReadonlySet<object>;
+  /** Value expressions of object constructors and groupings. */
+  readonly objectValues: ReadonlySet<object>;
+  /** The first term of each order-by (`^(...)`), with the order-by: it is evaluated twice per comparison. */
+  readonly sortTerms: ReadonlyMap<object, object>;
+}
 
-/** Which limit stopped an evaluation. */
-export type LimitKind = keyof typeof LIMIT_MESSAGES;
-
-/** Thrown from inside an evaluation when a limit is reached; never escapes `evaluateJsonata`. */
-export class LimitExceeded extends Error {
-  readonly kind: LimitKind;
-  constructor(kind: LimitKind) {
-    super(LIMIT_MESSAGES[kind]);
-    this.kind = kind;
-  }
+/** How many items each key of one grouping has gathered, while the grouping is being evaluated. */
+interface GroupCounts {
+  active: number;
+  readonly counts: Map<string, number>;
 }
 
 /** Per-evaluation state, reachable from jsonata's environment under {@link RUN_BINDING}. */
@@ -53,7 +48,10 @@ export interface Run {
   readonly random: () => number;
   /** Milliseconds since the epoch that `$now()`/`$millis()` report. */
   readonly nowMillis: number;
-  readonly lambdaBodies: ReadonlySet<object>;
+  readonly marks: CostMarks;
+  readonly groups: Map<object, GroupCounts>;
+  /** Comparisons made by each order-by, per environment it runs in (one sort each). */
+  readonly sorts: WeakMap<object, Map<object, number>>;
   steps: number;
   depth: number;
   started: boolean;
@@ -79,8 +77,26 @@ export const runOf = (frame: Frame | undefined): Run | undefined => {
   return typeof run === "object" && run !== null ? (run as Run) : undefined;
 };
 
+/** Counts `steps` of work against the evaluation's budget. */
+export function charge(run: Run, steps: number): void {
+  run.steps += steps;
+  if (run.steps > JSONATA_LIMITS.maxSteps) throw new LimitExceeded("timeout");
+}
+
+/** Counts work on `values` values (array items, members). */
+export const chargeValues = (run: Run, values: number): void => charge(run, values / JSONATA_LIMITS.valuesPerStep);
+
+/** Counts work on `characters` characters. */
+export const chargeCharacters = (run: Run, characters: number): void => charge(run, characters / JSONATA_LIMITS.charactersPerStep);
+
+/** Refuses a string or array past the size bounds. */
+export function checkSize(value: unknown): void {
+  if (typeof value === "string" && value.length > JSONATA_LIMITS.maxStringLength) throw new LimitExceeded("memory");
+  if (Array.isArray(value) && value.length > JSONATA_LIMITS.maxArrayLength) throw new LimitExceeded("memory");
+}
+
 /** jsonata's `__evaluate_entry` hook: counts a step, enters a lambda body, fixes the clock once. */
-export function enterNode(node: unknown, _input: unknown, frame: Frame): void {
+export function enterNode(node: unknown, input: unknown, frame: Frame): void {
   const run = runOf(frame);
   if (run === undefined) return;
   if (run.finished) throw new LimitExceeded("timeout");
@@ -89,17 +105,85 @@ export function enterNode(node: unknown, _input: unknown, frame: Frame): void {
     // jsonata read the wall clock for this evaluation; replace it before any frame copies it.
     frame.timestamp = new Date(run.nowMillis);
   }
-  const call = typeof node === "object" && node !== null && run.lambdaBodies.has(node);
-  run.steps += call ? 1 + JSONATA_LIMITS.callCost : 1;
-  if (run.steps > JSONATA_LIMITS.maxSteps) throw new LimitExceeded("timeout");
+  const key = node as object;
+  const call = run.marks.lambdaBodies.has(key);
+  charge(run, call ? 1 + JSONATA_LIMITS.callCost : 1);
   if (call && ++run.depth > JSONATA_LIMITS.maxCallDepth) throw new LimitExceeded("depth");
+  // A transform hands its pattern a fresh copy that no step has seen yet.
+  const size = admit(input);
+  // Reading a field of an array reads it from every item, nested arrays included.
+  const type = (node as { type?: unknown }).type;
+  if (Array.isArray(input) && (type === "name" || type === "wildcard" || type === "descendant")) chargeValues(run, size);
+  const sort = run.marks.sortTerms.get(key);
+  if (sort !== undefined) chargeSortStep(run, sort, frame);
+  if (run.marks.groupOwners.has(key)) {
+    const group = run.groups.get(key);
+    if (group === undefined) run.groups.set(key, { active: 1, counts: new Map() });
+    else group.active++;
+  }
 }
 
-/** jsonata's `__evaluate_exit` hook: leaves a lambda body, bounds the size of what was computed. */
+/** jsonata's `__evaluate_exit` hook: leaves a lambda body, admits and bounds what was computed. */
 export function exitNode(node: unknown, _input: unknown, frame: Frame, result: unknown): void {
   const run = runOf(frame);
   if (run === undefined) return;
-  if (typeof node === "object" && node !== null && run.lambdaBodies.has(node)) run.depth--;
-  if (typeof result === "string" && result.length > JSONATA_LIMITS.maxStringLength) throw new LimitExceeded("memory");
-  if (Array.isArray(result) && result.length > JSONATA_LIMITS.maxArrayLength) throw new LimitExceeded("memory");
+  const key = node as object;
+  const { marks } = run;
+  if (marks.lambdaBodies.has(key)) run.depth--;
+  checkSize(result);
+  // An object holding a JavaScript function under `then` is a thenable: jsonata would await it
+  // forever. Only lambdas (which are not JavaScript functions) may be stored in objects.
+  if (typeof result === "function" && marks.objectValues.has(key)) throw new NotData("A function given as an argument or a regular expression cannot be stored in an object.");
+  const size = admit(result);
+  if (Array.isArray(result)) chargeValues(run, result.length);
+  if (marks.wholeValues.has(key) && typeof result === "object" && result !== null) chargeValues(run, size);
+  if (marks.concatenations.has(key) && typeof result === "string") chargeCharacters(run, result.length);
+  const items = marks.constructorItems.get(key);
+  // Each item is appended to a copy of all items before it.
+  if (items !== undefined) chargeValues(run, items * (Array.isArray(result) ? result.length : 1));
+  const owner = marks.groupKeys.get(key);
+  if (owner !== undefined && typeof result === "string") countGroupKey(run, owner, result);
+  if (marks.groupOwners.has(key)) leaveGroup(run, key);
+  if ((node as { type?: unknown }).type === "transform") forgetChanges(result);
+}
+
+/**
+ * One evaluation of an order-by's first term. jsonata's merge copies the rest of a list for each
+ * item it takes: sorting n items copies about n²/2, over about n·log2(n) comparisons. Charging
+ * c / (2·log2(c)²) values at the c-th evaluation adds up to that.
+ */
+function chargeSortStep(run: Run, sort: object, frame: Frame): void {
+  let counts = run.sorts.get(frame);
+  if (counts === undefined) run.sorts.set(frame, (counts = new Map()));
+  const count = (counts.get(sort) ?? 0) + 1;
+  counts.set(sort, count);
+  const log = Math.log2(count + 2);
+  chargeValues(run, count / (2 * log * log));
+}
+
+/** A key of a grouping: the item joins that key's items, which jsonata copies to add it. */
+function countGroupKey(run: Run, owner: object, key: string): void {
+  const group = run.groups.get(owner);
+  if (group === undefined) return;
+  const count = group.counts.get(key) ?? 0;
+  chargeValues(run, count);
+  group.counts.set(key, count + 1);
+}
+
+function leaveGroup(run: Run, owner: object): void {
+  const group = run.groups.get(owner);
+  if (group !== undefined && --group.active <= 0) run.groups.delete(owner);
+}
+
+/** A transform changes its copy in place after its pattern measured it: measure its result afresh. */
+function forgetChanges(transform: unknown): void {
+  if (typeof transform !== "object" || transform === null || !isFunctionValue(transform)) return;
+  const definition = transform as { implementation?: unknown };
+  const original = definition.implementation;
+  if (typeof original !== "function") return;
+  definition.implementation = async function transformed(this: unknown, value: unknown): Promise<unknown> {
+    const result: unknown = await (original as (this: unknown, value: unknown) => unknown).call(this, value);
+    forgetSizes(result);
+    return result;
+  };
 }

@@ -1,0 +1,263 @@
+/**
+ * jsonata's built-in functions as expressions get them. Each call is charged to the evaluation by
+ * the size of what it takes and what it gives (runtime.ts), and its result bounded in size, so a
+ * built-in called over and over by another (`$reduce($list, $append)`) is paid for like a loop.
+ *
+ * A few are replaced, because jsonata's own code is slower than linear and no charge can bound the
+ * time it takes without refusing ordinary input:
+ * - `$sort`: jsonata's merge copies the rest of a list for every item it takes (quadratic); this one
+ *   merges the same halves by index, calling the comparator in the same order;
+ * - `$distinct`: jsonata compares each item with every one kept before it; this one groups items
+ *   by their canonical text (equal for exactly the values jsonata's deep equality finds equal);
+ * - `$spread`: jsonata copies its result once per item;
+ * - `$toMillis` without a picture: jsonata's ISO 8601 check backtracks (quadratic on long text),
+ *   and a time without an offset is read in the machine's zone; this one checks the same shape in
+ *   linear time and reads such a time as UTC. With a picture, jsonata builds a backtracking regex
+ *   of the picture's parts; the picture and text are refused when that could take long.
+ *
+ * The originals are read once, on the first evaluation (jsonata hands them out only asynchronously).
+ */
+import jsonata from "jsonata";
+import { canonicalJson } from "../json.js";
+import { checkSize, chargeValues, JSONATA_LIMITS, LimitExceeded, runOf, type Frame, type Run } from "./runtime.js";
+import { translateRegex } from "./regex.js";
+import { isFunctionValue, unfoldedSize } from "./sandbox.js";
+
+/** A jsonata function value: its implementation and its parsed signature. */
+interface FunctionDefinition {
+  readonly _jsonata_function: true;
+  implementation: (this: Focus, ...args: unknown[]) => unknown;
+  signature?: unknown;
+}
+
+/** What jsonata passes as `this` to a built-in. */
+interface Focus {
+  readonly environment: Frame;
+}
+
+/** How a built-in's work grows with its arguments. */
+export type Cost = "shallow" | "whole";
+
+/** The built-ins an expression may call, with the cost of their arguments. */
+const BUILT_INS: Readonly<Record<string, Cost>> = {
+  sum: "shallow", count: "shallow", max: "shallow", min: "shallow", average: "shallow",
+  string: "whole", substring: "shallow", substringBefore: "shallow", substringAfter: "shallow",
+  lowercase: "shallow", uppercase: "shallow", length: "shallow", trim: "shallow", pad: "shallow",
+  match: "shallow", contains: "shallow", replace: "shallow", split: "shallow", join: "shallow",
+  formatNumber: "shallow", formatBase: "shallow", formatInteger: "shallow", parseInteger: "shallow",
+  number: "shallow", floor: "shallow", ceil: "shallow", round: "shallow", abs: "shallow", sqrt: "shallow",
+  power: "shallow", boolean: "whole", not: "whole", map: "shallow", zip: "shallow", filter: "shallow",
+  single: "shallow", reduce: "shallow", sift: "shallow", keys: "whole", lookup: "whole", append: "shallow",
+  exists: "shallow", spread: "whole", merge: "whole", reverse: "shallow", each: "shallow", error: "shallow",
+  assert: "shallow", type: "shallow", sort: "shallow", distinct: "whole", base64encode: "shallow",
+  base64decode: "shallow", encodeUrlComponent: "shallow", encodeUrl: "shallow", decodeUrlComponent: "shallow",
+  decodeUrl: "shallow", toMillis: "shallow", fromMillis: "shallow", clone: "whole",
+};
+
+/** Values of work an argument or result stands for: items of an array, characters of a string / 16. */
+const shallowSize = (value: unknown): number =>
+  Array.isArray(value) ? value.length : typeof value === "string" ? value.length / 16 : 1;
+
+const isPromise = (value: unknown): value is Promise<unknown> =>
+  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+
+const runFor = (focus: Focus): Run | undefined => runOf(focus?.environment);
+
+type Implementation = (this: Focus, ...args: unknown[]) => unknown;
+
+/** The definitions expressions get, filled in with jsonata's originals on the first evaluation. */
+const definitions = new Map<string, FunctionDefinition>();
+let loading: Promise<void> | undefined;
+
+/**
+ * `implementation` with its calls charged: the arguments by their size (`whole`: as written out;
+ * `shallow`: items or characters), the result by its size, which is also bounded.
+ */
+export function withCharges<F extends (this: never, ...args: never[]) => unknown>(implementation: F, cost: Cost): F {
+  const wrapped = function (this: Focus, ...args: unknown[]): unknown {
+    const run = runFor(this);
+    if (run !== undefined) for (const arg of args) chargeValues(run, cost === "whole" ? unfoldedSize(arg) : shallowSize(arg));
+    const result = (implementation as unknown as Implementation).apply(this, args);
+    const settle = (value: unknown): unknown => {
+      checkSize(value);
+      if (run !== undefined) chargeValues(run, shallowSize(value));
+      return value;
+    };
+    return isPromise(result) ? result.then(settle) : settle(result);
+  };
+  // jsonata passes a higher-order function as many arguments as its implementation declares.
+  Object.defineProperty(wrapped, "length", { value: implementation.length });
+  return wrapped as unknown as F;
+}
+
+/** The definition an expression gets for built-in `name`, around jsonata's original once loaded. */
+function charged(name: string, cost: Cost, replace: (original: Implementation) => Implementation): void {
+  const definition: FunctionDefinition = {
+    _jsonata_function: true,
+    implementation: () => {
+      throw new Error(`The built-in function $${name} is not loaded.`);
+    },
+  };
+  definitions.set(name, definition);
+  pendingOriginals.set(name, (original) => {
+    definition.implementation = withCharges(replace(original), cost);
+  });
+}
+
+const pendingOriginals = new Map<string, (original: Implementation) => void>();
+
+/** Loads jsonata's originals (once); every evaluation awaits this before it starts. */
+export function builtInsReady(): Promise<void> {
+  loading ??= (async () => {
+    const names = [...pendingOriginals.keys()];
+    const values = (await jsonata(`[${names.map((name) => `$${name}`).join(",")}]`).evaluate(undefined)) as FunctionDefinition[];
+    names.forEach((name, index) => {
+      const value = values[index] as FunctionDefinition;
+      (definitions.get(name) as FunctionDefinition).signature = value.signature;
+      (pendingOriginals.get(name) as (original: Implementation) => void)(value.implementation);
+    });
+  })();
+  return loading;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replacements
+
+/** jsonata's sequence flag: a one-item sequence stands for its item. */
+const asSequence = <T>(items: T[]): T[] => Object.assign(items, { sequence: true });
+const isSequence = (value: unknown): boolean => Array.isArray(value) && (value as { sequence?: unknown }).sequence === true;
+
+type Comparator = (a: unknown, b: unknown) => unknown;
+
+/** Top-down merge sort with jsonata's halves and merge rule: the right item first when `swap` says so. */
+async function mergeSort(items: readonly unknown[], swap: Comparator, run: Run | undefined): Promise<unknown[]> {
+  if (items.length <= 1) return [...items];
+  const middle = Math.floor(items.length / 2);
+  const left = await mergeSort(items.slice(0, middle), swap, run);
+  const right = await mergeSort(items.slice(middle), swap, run);
+  if (run !== undefined) chargeValues(run, items.length);
+  const merged: unknown[] = [];
+  let l = 0;
+  let r = 0;
+  while (l < left.length && r < right.length) {
+    if (await swap(left[l], right[r])) merged.push(right[r++]);
+    else merged.push(left[l++]);
+  }
+  while (l < left.length) merged.push(left[l++]);
+  while (r < right.length) merged.push(right[r++]);
+  return merged;
+}
+
+const allOf = (items: readonly unknown[], type: "number" | "string"): boolean => items.every((item) => typeof item === type);
+
+function sort(this: Focus, items: unknown[] | undefined, comparator?: Comparator): unknown {
+  if (items === undefined) return undefined;
+  if (items.length <= 1) return items;
+  if (comparator === undefined && !allOf(items, "number") && !allOf(items, "string")) throw { code: "D3070", index: 1 };
+  const swap: Comparator = comparator ?? ((a, b) => (a as number) > (b as number));
+  return mergeSort(items, swap, runFor(this));
+}
+
+function distinct(this: Focus, value: unknown): unknown {
+  if (!Array.isArray(value) || value.length <= 1) return value;
+  const seenValues = new Set<string>();
+  const seenFunctions = new Set<unknown>();
+  const result: unknown[] = isSequence(value) ? asSequence([]) : [];
+  for (const item of value) {
+    // jsonata's equality: data by value (objects whatever their key order), functions by identity.
+    const isFunction = typeof item === "function" || (typeof item === "object" && item !== null && isFunctionValue(item));
+    const seen = isFunction ? seenFunctions : seenValues;
+    const key = isFunction ? item : typeof item === "object" && item !== null ? canonicalJson(item) : `${typeof item}:${String(item)}`;
+    if (!(seen as Set<unknown>).has(key)) {
+      (seen as Set<unknown>).add(key);
+      result.push(item);
+    }
+  }
+  return result;
+}
+
+/** The single-member objects of an object, in key order. */
+const entriesOf = (value: object): Record<string, unknown>[] => {
+  const entries: Record<string, unknown>[] = [];
+  for (const key in value) {
+    const entry: Record<string, unknown> = {};
+    entry[key] = (value as Record<string, unknown>)[key];
+    entries.push(entry);
+  }
+  return entries;
+};
+
+/**
+ * jsonata's `$spread`: an object's members as single-member objects; an array's items spread and
+ * flattened (a plain array, once it has an item); anything else as it is.
+ */
+function spread(this: Focus, value: unknown): unknown {
+  const isObject = (item: unknown): item is object => typeof item === "object" && item !== null && !Array.isArray(item) && !isFunctionValue(item);
+  if (isObject(value)) return asSequence(entriesOf(value));
+  if (!Array.isArray(value)) return value;
+  if (value.length === 0) return asSequence([]);
+  const result: unknown[] = [];
+  const pending: unknown[] = [...value].reverse();
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (Array.isArray(next)) for (let i = next.length - 1; i >= 0; i--) pending.push(next[i]);
+    else if (isObject(next)) result.push(...entriesOf(next));
+    else if (next !== undefined) result.push(next);
+  }
+  return result;
+}
+
+/** jsonata's ISO 8601 shape, as its `$toMillis` checks it (run here in linear time). */
+const ISO_8601 = (() => {
+  const translated = translateRegex("^\\d{4}(-[01]\\d)*(-[0-3]\\d)*(T[0-2]\\d:[0-5]\\d:[0-5]\\d)*(\\.\\d+)?([+-][0-2]\\d:?[0-5]\\d|Z)?$", "");
+  if (!translated.ok) throw new Error(translated.message);
+  return translated.value.pattern;
+})();
+const HAS_OFFSET = /(?:Z|[+-]\d\d:?\d\d)$/;
+
+/** Work a picture-driven parse may do, as the number of ways to cut the text into its parts. */
+const MAX_PICTURE_SPLITS = 1e8;
+
+const splits = (length: number, parts: number): number => {
+  let ways = 1;
+  for (let k = 1; k <= parts; k++) ways = (ways * (length - parts + k)) / k;
+  return ways;
+};
+
+const markersOf = (picture: string): number => (picture.replace(/\[\[|\]\]/g, "").match(/\[/g) ?? []).length;
+
+const toMillis = (original: Implementation): Implementation =>
+  function (this: Focus, timestamp: unknown, picture?: unknown): unknown {
+    if (timestamp === undefined) return undefined;
+    if (typeof picture === "string") {
+      if (typeof timestamp === "string" && splits(timestamp.length, markersOf(picture)) > MAX_PICTURE_SPLITS) {
+        throw new Error(`The timestamp is too long to parse with a picture of ${markersOf(picture)} components.`);
+      }
+      return original.call(this, timestamp, picture);
+    }
+    if (typeof timestamp !== "string" || !ISO_8601.testExact(timestamp)) throw { code: "D3110", value: timestamp };
+    // A date and time without an offset is UTC, whatever the machine's zone.
+    return Date.parse(timestamp.includes("T") && !HAS_OFFSET.test(timestamp) ? `${timestamp}Z` : timestamp);
+  };
+
+const pad = (original: Implementation): Implementation =>
+  function (this: Focus, text: unknown, width: unknown, padding?: unknown): unknown {
+    const characters = typeof padding === "string" && padding.length > 0 ? padding.length : 1;
+    if (typeof width === "number" && Math.abs(width) * characters > JSONATA_LIMITS.maxStringLength * 2) throw new LimitExceeded("memory");
+    return original.call(this, text, width, padding);
+  };
+
+const REPLACED: Readonly<Record<string, (original: Implementation) => Implementation>> = {
+  sort: () => sort as Implementation,
+  distinct: () => distinct as Implementation,
+  spread: () => spread as Implementation,
+  toMillis,
+  pad,
+};
+
+for (const [name, cost] of Object.entries(BUILT_INS)) {
+  charged(name, cost, REPLACED[name] ?? ((original) => original));
+}
+
+/** The built-in definitions to bind in every compiled expression, by name. */
+export const BUILT_IN_DEFINITIONS: ReadonlyMap<string, object> = definitions;

@@ -1,0 +1,176 @@
+/**
+ * What an expression can hold: JSON data, and the functions jsonata and stepfold give it.
+ *
+ * jsonata reads a field as `value[key]`, so from any object that inherits from Object.prototype an
+ * expression reaches `constructor`, `__proto__` and `__lookupSetter__`; and it calls any JavaScript
+ * function it holds with `this` bound to the value in hand, which leads to `Function` and so to the
+ * host. Three layers keep evaluation inside data:
+ * - every object an expression can see inherits from {@link DATA_PROTOTYPE}, which has nothing to
+ *   give: data goes in as such copies, and every value jsonata makes is given that prototype
+ *   (`admit`) before the next step can read it;
+ * - a JavaScript function may appear only if stepfold made it for the expression (a regex search,
+ *   DATA_PROTOTYPE's `isPrototypeOf`) or jsonata made it to pass a function value as an argument:
+ *   anything else, found anywhere in a value, stops the evaluation (a native function, jsonata's
+ *   internals reached through a wildcard on a function); so does any object that is not plain data
+ *   (a Date, a frame, a prototype);
+ * - `admit` also measures each value as if it were written out as a tree ({@link unfoldedSize}), so
+ *   that no value that shares its parts many times over can be made bigger than the evaluation's
+ *   memory bound, and the cost of work on whole values can be charged to the evaluation.
+ */
+import { JSONATA_LIMITS, LimitExceeded } from "./limits.js";
+
+/** Thrown when an expression holds something that is neither data nor one of its functions. */
+export class NotData extends Error {
+  constructor(message = "The expression used a value that is neither JSON data nor a JSONata function.") {
+    super(message);
+  }
+}
+
+/** Functions stepfold hands to expressions; no other JavaScript function may appear in a value. */
+const ourFunctions = new WeakSet<object>();
+
+/** Lets `fn` appear in an evaluation. */
+export function allowFunction<F extends object>(fn: F): F {
+  ourFunctions.add(fn);
+  return fn;
+}
+
+/**
+ * The prototype of every object an expression sees. It offers `isPrototypeOf` alone (jsonata's
+ * transform operator calls it on what its pattern matched), not enumerable, and nothing else.
+ */
+export const DATA_PROTOTYPE: object = Object.freeze(
+  Object.create(null, {
+    isPrototypeOf: {
+      value: allowFunction(function isPrototypeOf(this: unknown, value: unknown): boolean {
+        return typeof this === "object" && this !== null && Object.prototype.isPrototypeOf.call(this, value as object);
+      }),
+      enumerable: false,
+    },
+  }) as object,
+);
+
+/** A new empty object for an expression's data. */
+export const dataObject = (): Record<string, unknown> => Object.create(DATA_PROTOTYPE) as Record<string, unknown>;
+
+/** True for jsonata's own function values (a lambda, a built-in): opaque, never walked. */
+export function isFunctionValue(value: object): boolean {
+  const record = value as Record<string, unknown>;
+  if (Object.prototype.hasOwnProperty.call(record, "_jsonata_lambda")) return record["_jsonata_lambda"] === true;
+  return Object.prototype.hasOwnProperty.call(record, "_jsonata_function") && record["_jsonata_function"] === true;
+}
+
+/** Unfolded sizes of admitted containers (1 for the container, plus its members'). */
+const sizes = new WeakMap<object, number>();
+
+const tooBig = (size: number): boolean => size > JSONATA_LIMITS.maxValues;
+
+/** Records the unfolded size of a container made for an expression (a copy of its data). */
+export function measured(container: object, size: number): void {
+  sizes.set(container, size);
+}
+
+/**
+ * True for a function jsonata made to pass a function value as an argument: its own `arity` marks
+ * it, and it is JavaScript source, not a native function (which no expression can reach to mark).
+ */
+function isArgumentClosure(fn: object): boolean {
+  const arity = Object.getOwnPropertyDescriptor(fn, "arity");
+  return arity !== undefined && typeof arity.value === "number" && !Function.prototype.toString.call(fn).includes("[native code]");
+}
+
+/** Checks one member of a container; returns its unfolded size once known, or -1 to walk it. */
+function memberSize(value: unknown): number {
+  if (typeof value === "function") {
+    if (!ourFunctions.has(value)) {
+      if (!isArgumentClosure(value)) throw new NotData();
+      ourFunctions.add(value);
+    }
+    return 1;
+  }
+  if (typeof value !== "object" || value === null) return 1;
+  return sizes.get(value) ?? (isFunctionValue(value) ? 1 : -1);
+}
+
+/** Gives a plain object DATA_PROTOTYPE, or refuses what is not plain data. */
+function adoptObject(value: object): void {
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  if (prototype === DATA_PROTOTYPE) return;
+  // Anything whose own class is not Object (a Date, a Promise, a RegExp...) or that is a prototype.
+  if (Object.prototype.toString.call(value) !== "[object Object]" || value === Object.prototype || value === DATA_PROTOTYPE) throw new NotData();
+  // `{"__proto__": x}` makes an object inherit from data x: it keeps its own members only.
+  Object.setPrototypeOf(value, DATA_PROTOTYPE);
+}
+
+/** The own members to walk: an array's items, an object's enumerable own values. */
+const membersOf = (value: object): readonly unknown[] => (Array.isArray(value) ? value : Object.keys(value).map((key) => (value as Record<string, unknown>)[key]));
+
+/**
+ * Makes a value safe for the next step of an evaluation: every object in it gets
+ * {@link DATA_PROTOTYPE}, and it is refused ({@link NotData}) if it holds a JavaScript function
+ * stepfold did not make or an object that is not plain data, or ({@link LimitExceeded}) if its
+ * unfolded size passes the memory bound. Already admitted parts are not walked again. Returns the
+ * unfolded size.
+ */
+export function admit(value: unknown): number {
+  const size = memberSize(value);
+  if (size >= 0) return size;
+  // An explicit stack: a value may be nested far deeper than the call stack allows.
+  const stack: { readonly container: object; readonly members: readonly unknown[]; index: number; total: number }[] = [];
+  const opened = new Set<object>();
+  const open = (container: object): void => {
+    // A transform can make a value contain itself (`~> |$|{'self': $}|`).
+    if (opened.has(container)) throw new NotData("The expression made a value that contains itself.");
+    opened.add(container);
+    if (Array.isArray(container)) {
+      if (Object.getPrototypeOf(container) !== Array.prototype) throw new NotData();
+    } else {
+      adoptObject(container);
+    }
+    stack.push({ container, members: membersOf(container), index: 0, total: 1 });
+  };
+  open(value as object);
+  let done = 0;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as (typeof stack)[number];
+    if (top.index < top.members.length) {
+      const member = top.members[top.index++];
+      const known = memberSize(member);
+      if (known < 0) {
+        open(member as object);
+        continue;
+      }
+      top.total += known;
+      if (tooBig(top.total)) throw new LimitExceeded("memory");
+      continue;
+    }
+    stack.pop();
+    opened.delete(top.container);
+    sizes.set(top.container, top.total);
+    done = top.total;
+    const parent = stack[stack.length - 1];
+    if (parent !== undefined) {
+      parent.total += top.total;
+      if (tooBig(parent.total)) throw new LimitExceeded("memory");
+    }
+  }
+  return done;
+}
+
+/** The unfolded size of a value (1 for a scalar), admitting it first if it was not yet. */
+export const unfoldedSize = (value: unknown): number => admit(value);
+
+/**
+ * Forgets the sizes measured inside a value that was changed in place (the copy a transform
+ * changes), so that the next `admit` measures it again. Only containers that were measured are
+ * walked.
+ */
+export function forgetSizes(value: unknown): void {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next !== "object" || next === null || !sizes.has(next) || isFunctionValue(next)) continue;
+    sizes.delete(next);
+    for (const member of membersOf(next)) stack.push(member);
+  }
+}
