@@ -80,14 +80,28 @@ class NotJsonData extends Error {}
  * A private deep copy of data that should be JSON, made the way `JSON.stringify` + `JSON.parse`
  * would make it (undefined and function members dropped, `toJSON` honoured, non-finite numbers
  * become null) but several times faster and with `__proto__` kept as a plain key. Fails, with a
- * reason, on BigInts and symbols, and on values nested deeper than `maxDepth` (cycles included).
+ * reason, on BigInts and symbols, on values nested deeper than `maxDepth` (cycles included), and
+ * on values that cannot be read (a getter, a `toJSON` or a Proxy that throws).
  */
-export function copyJsonData(value: unknown, maxDepth = 1000): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string } {
+export function copyJsonData(value: unknown, maxDepth = MAX_DATA_DEPTH): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string } {
   try {
     return { ok: true, value: copyValue(value, maxDepth) };
   } catch (error) {
     if (error instanceof NotJsonData) return { ok: false, message: error.message };
-    throw error;
+    return { ok: false, message: `reading it failed (${error instanceof RangeError ? "it is nested too deeply" : describeError(error)})` };
+  }
+}
+
+/** How deep JSON data may nest: Jackson's default (AWS's services parse JSON with Jackson). */
+export const MAX_DATA_DEPTH = 1000;
+
+/** The message of something thrown, without trusting its shape (it may be a Proxy or throw itself). */
+export function describeError(error: unknown): string {
+  try {
+    if (error instanceof Error && typeof error.message === "string") return error.message;
+    return typeof error === "string" ? error : "an unknown error";
+  } catch {
+    return "an unknown error";
   }
 }
 
