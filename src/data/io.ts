@@ -8,7 +8,7 @@
  * the state ..." prefix, which the decider adds because only it knows the state and event id.
  */
 import { evaluateIntrinsic, type IntrinsicCall, type IntrinsicEnvironment } from "./intrinsics/index.js";
-import { isJsonObject, setOwn } from "./json.js";
+import { isJsonObject, MAX_DATA_DEPTH, setOwn } from "./json.js";
 import { readPath, writePath, type CompiledPath, type PathRead } from "./path.js";
 import { jsonByteLength, MAX_PAYLOAD_BYTES } from "./size.js";
 import type { PayloadTemplate } from "./template.js";
@@ -297,7 +297,8 @@ export function evaluateAssign(template: PayloadTemplate, documents: DataDocumen
 export function variableSizeProblem(values: Readonly<Record<string, unknown>>): string | undefined {
   let combined = 0;
   for (const name of Object.keys(values)) {
-    const size = jsonByteLength(values[name], MAX_VARIABLE_BYTES);
+    const size = jsonByteLength(values[name], MAX_VARIABLE_BYTES, MAX_DATA_DEPTH);
+    if (size === Number.POSITIVE_INFINITY) return `The value assigned to the variable '${name}' is nested deeper than ${MAX_DATA_DEPTH} levels`;
     if (size > MAX_VARIABLE_BYTES) {
       return `The value assigned to the variable '${name}' exceeds the maximum size of ${MAX_VARIABLE_BYTES} bytes`;
     }

@@ -26,17 +26,29 @@ const pending: unknown[] = [];
  * undefined, a function or a symbol are left out of objects and written as `null` in arrays,
  * non-finite numbers are written as `null`, and a value with no JSON text at all counts as 0 bytes.
  * `toJSON` methods are not called. The walk uses no recursion, so deep nesting cannot overflow the
- * stack; `value` must not be cyclic (JSON data never is).
+ * stack; `value` must not be cyclic (JSON data never is). A value nested deeper than `maxDepth`
+ * measures `Infinity`.
  */
-export function jsonByteLength(value: unknown, limit: number = Number.POSITIVE_INFINITY): number {
+export function jsonByteLength(value: unknown, limit: number = Number.POSITIVE_INFINITY, maxDepth: number = Number.POSITIVE_INFINITY): number {
   if (isOmitted(value)) return 0;
   const base = pending.length;
   pending.push(value);
   let total = 0;
+  let depth = 0;
   while (pending.length > base) {
     const node = pending.pop();
+    if (node === CLOSE) {
+      depth--;
+      continue;
+    }
     total += scalarLength(node, limit - total);
     if (typeof node === "object" && node !== null) {
+      if (++depth > maxDepth) {
+        pending.length = base;
+        return Number.POSITIVE_INFINITY;
+      }
+      // Popped once the container's members have been: the walk then leaves it.
+      pending.push(CLOSE);
       if (Array.isArray(node)) {
         // Brackets plus one comma between items.
         total += node.length === 0 ? 2 : node.length + 1;
@@ -67,6 +79,12 @@ export function jsonByteLength(value: unknown, limit: number = Number.POSITIVE_I
   }
   return total;
 }
+
+/** True when JSON data nests containers deeper than `maxDepth` (a walk without recursion). */
+export const nestedDeeperThan = (value: unknown, maxDepth: number): boolean => jsonByteLength(value, Number.POSITIVE_INFINITY, maxDepth) === Number.POSITIVE_INFINITY;
+
+/** Marks where the walk leaves a container. */
+const CLOSE: unique symbol = Symbol("close");
 
 /** True for what JSON.stringify leaves out of objects (and writes as null in arrays). */
 const isOmitted = (value: unknown): boolean => value === undefined || typeof value === "function" || typeof value === "symbol";

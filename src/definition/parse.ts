@@ -13,21 +13,21 @@ function readDefinition(definition: unknown): { copy: Record<string, unknown> } 
   if (definition === undefined || definition === null || (typeof definition === "string" && definition.trim() === "")) {
     return { problem: { code: "MISSING_DESCRIPTION", pointer: "", message: "The definition is empty" } };
   }
-  let copy: unknown;
+  let parsed: unknown = definition;
   if (typeof definition === "string") {
     try {
-      copy = JSON.parse(definition);
+      parsed = JSON.parse(definition);
     } catch (error) {
       return { problem: { code: "INVALID_JSON_DESCRIPTION", pointer: "", message: `The definition is not valid JSON: ${(error as Error).message}` } };
     }
-  } else {
-    // A private copy: the argument is never touched, and later changes to it never reach a Workflow.
-    const copied = copyJsonData(definition);
-    if (!copied.ok) {
-      return { problem: { code: "INVALID_JSON_DESCRIPTION", pointer: "", message: `The definition is not JSON data: ${copied.message}` } };
-    }
-    copy = copied.value;
   }
+  // A private copy (the argument is never touched, and later changes to it never reach a
+  // Workflow), nested no deeper than JSON data may be.
+  const copied = copyJsonData(parsed);
+  if (!copied.ok) {
+    return { problem: { code: "INVALID_JSON_DESCRIPTION", pointer: "", message: `The definition is not JSON data: ${copied.message}` } };
+  }
+  const copy = copied.value;
   if (copy === null || typeof copy !== "object" || Array.isArray(copy)) {
     return { problem: { code: "SCHEMA_VALIDATION_FAILED", pointer: "", message: "The definition must be a JSON object" } };
   }

@@ -11,13 +11,14 @@
  */
 import { sharedContext, stateContextObject, type SharedContext } from "../data/context.js";
 import { jsonByteLength } from "../data/size.js";
+import { MAX_DATA_DEPTH } from "../data/json.js";
 import { parsePath } from "../data/path.js";
 import type { Catcher, Dataflow, MapState, ParallelState, State, TaskState, WaitState, Workflow } from "../definition/model.js";
 import { jsonPathEffectiveInput, selectedInput, shapeOutput, type Eventually, type Failure, type Outcome, type Shaped, type ShapeOptions, type StateData } from "./dataflow.js";
 import type { HistoryEvent, NewEvent, RetryDecision, StateEnteredEvent, StateExitedEvent, TimerStart } from "./events.js";
 import { evolve, iterationRunId, Ownership, pendingTaskOf, ROOT_RUN, runOf } from "./evolve.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerWork, Writable } from "./model.js";
-import { BLOCKED, errorFields, errorMatches, isoAfter, TERMINAL_ERRORS, tolerated, type StateOutcome } from "./outcome.js";
+import { BLOCKED, errorFields, errorMatches, isoAfter, MAX_RETRY_DELAY_SECONDS, TERMINAL_ERRORS, tolerated, type StateOutcome } from "./outcome.js";
 import { randomCursor, type RandomCursor, type RandomState } from "./random.js";
 import { attemptMap, attemptParallel, progress } from "./states/compound.js";
 import { executeChoice, executeFail, executeWait, waitOver } from "./states/flow.js";
@@ -569,13 +570,17 @@ export class Decision {
    */
   private withinLimit: unknown;
 
-  /** A payload over the limit fails the state with States.DataLimitExceeded. */
+  /** A payload over the limit, or nested deeper than JSON data may be, fails the state with States.DataLimitExceeded. */
   tooLarge(value: unknown, what: string): Failure | undefined {
     if (value === this.withinLimit) return undefined;
     const limit = this.execution.limits.payloadBytes;
-    if (jsonByteLength(value, limit) <= limit) {
+    const size = jsonByteLength(value, limit, MAX_DATA_DEPTH);
+    if (size <= limit) {
       if (typeof value === "object") this.withinLimit = value;
       return undefined;
+    }
+    if (size === Number.POSITIVE_INFINITY) {
+      return { error: "States.DataLimitExceeded", cause: `The state/task '${what}' returned a result nested deeper than ${MAX_DATA_DEPTH} levels.` };
     }
     return { error: "States.DataLimitExceeded", cause: `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.` };
   }
@@ -665,8 +670,9 @@ export class Decision {
     const retrier = state.retry[index];
     const attempt = active.retriers[index] ?? 0;
     if (!retrier || attempt >= retrier.maxAttempts) return undefined;
-    let delay = retrier.intervalSeconds * retrier.backoffRate ** attempt;
-    if (retrier.maxDelaySeconds !== undefined) delay = Math.min(delay, retrier.maxDelaySeconds);
+    // Without MaxDelaySeconds the backoff still stops at its largest allowed value (over a year,
+    // longer than an execution may run), so that a long run of retries never leaves the date range.
+    let delay = Math.min(retrier.intervalSeconds * retrier.backoffRate ** attempt, retrier.maxDelaySeconds ?? MAX_RETRY_DELAY_SECONDS);
     if (retrier.jitter === "FULL") delay *= this.cursor.next();
     return { retrier: index, retryCount: active.retryCount + 1, timer: { id: `${this.nextEventId}:retry`, until: isoAfter(this.atMillis, delay) } };
   }

@@ -18,8 +18,20 @@ export const BLOCKED: StateOutcome = { kind: "blocked" };
 /** Errors no Retry or Catch ever handles. */
 export const TERMINAL_ERRORS: ReadonlySet<string> = new Set(["States.Runtime"]);
 
-/** ISO 8601 time `seconds` after `atMillis` (to the millisecond). */
-export const isoAfter = (atMillis: number, seconds: number): string => new Date(atMillis + Math.round(seconds * 1000)).toISOString();
+/**
+ * The latest time an event or timer names: the last millisecond of year 9999, past which ISO 8601
+ * needs an expanded year (`+010000-...`) that no longer sorts as text.
+ */
+export const LATEST_MILLIS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** The largest retry interval: AWS's upper bound on MaxDelaySeconds (31,622,400 s, 366 days). */
+export const MAX_RETRY_DELAY_SECONDS = 31_622_400;
+
+/** ISO 8601 text of a time in epoch milliseconds, no later than {@link LATEST_MILLIS}. */
+export const isoAt = (millis: number): string => new Date(Number.isFinite(millis) ? Math.min(millis, LATEST_MILLIS) : LATEST_MILLIS).toISOString();
+
+/** ISO 8601 time `seconds` after `atMillis` (to the millisecond), no later than {@link LATEST_MILLIS}. */
+export const isoAfter = (atMillis: number, seconds: number): string => isoAt(atMillis + Math.round(seconds * 1000));
 
 /** A failed Outcome. */
 export function fail(error: string, cause: string, location?: string): Outcome<never> {

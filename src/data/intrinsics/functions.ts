@@ -3,7 +3,8 @@
  * returns, an optional definition-time check across arguments, and its evaluator. The parser and
  * the evaluator both read this table; no function is special-cased anywhere else.
  */
-import { canonicalJson, jsonEquals, setOwn, stringifyJson, type JsonObject } from "../json.js";
+import { canonicalJson, jsonEquals, MAX_DATA_DEPTH, setOwn, stringifyJson, type JsonObject } from "../json.js";
+import { nestedDeeperThan } from "../size.js";
 import { HASH_ALGORITHMS, hashHex, isHashAlgorithm, type HashAlgorithm } from "../hash.js";
 import type { Parsed } from "../parsed.js";
 import { decodeBase64, encodeBase64 } from "./base64.js";
@@ -180,12 +181,14 @@ const SIGNATURE_LIST: readonly IntrinsicSignature[] = [
       const text = args[0] as string;
       // AWS (recorded): "" and " " give null, "-0" gives 0.
       if (text.trim() === "") return ok(null);
+      let value: unknown;
       try {
-        const value: unknown = JSON.parse(text);
-        return ok(value === 0 ? 0 : value);
+        value = JSON.parse(text);
       } catch {
         return fail(`States.StringToJson could not parse ${preview(text)} as JSON`);
       }
+      if (nestedDeeperThan(value, MAX_DATA_DEPTH)) return fail(`States.StringToJson could not parse ${preview(text)}: it is nested deeper than ${MAX_DATA_DEPTH} levels`);
+      return ok(value === 0 ? 0 : value);
     },
   },
   {

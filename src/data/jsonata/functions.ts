@@ -7,6 +7,8 @@
  */
 import jsonata from "jsonata";
 import { hashHex, isHashAlgorithm, HASH_ALGORITHMS } from "../hash.js";
+import { MAX_DATA_DEPTH } from "../json.js";
+import { nestedDeeperThan } from "../size.js";
 import { uuidV4 } from "../intrinsics/random.js";
 import { JSONATA_LIMITS, LimitExceeded, runOf, type Frame, type Run } from "./runtime.js";
 
@@ -114,12 +116,15 @@ function uuid(this: Focus): unknown {
 
 function parse(this: Focus, text: string | undefined): unknown {
   if (text === undefined) return undefined;
+  let value: unknown;
   try {
     // JSON.parse defines every key as an own data property, `__proto__` included.
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text);
   } catch {
     throw new FunctionArgumentError("The argument of $parse is not valid JSON text.");
   }
+  if (nestedDeeperThan(value, MAX_DATA_DEPTH)) throw new FunctionArgumentError(`The argument of $parse is nested deeper than ${MAX_DATA_DEPTH} levels.`);
+  return value;
 }
 
 function shuffle(this: Focus, array: unknown[] | undefined): unknown {

@@ -11,7 +11,7 @@ import type { CompiledPath } from "../../data/path.js";
 import { bindings, documents, evaluateDynamic, selectedInput, unexpectedResultType, type Eventually, type Failure, type Outcome, type StateData } from "../dataflow.js";
 import type { Decision } from "../decide.js";
 import type { ActiveState } from "../model.js";
-import { BLOCKED, errorFields, fail, type StateOutcome } from "../outcome.js";
+import { BLOCKED, errorFields, fail, isoAt, type StateOutcome } from "../outcome.js";
 
 /** Choice: the first branch whose rule (or Condition) holds, else Default, else States.NoChoiceMatched. */
 export function executeChoice(d: Decision, runId: string, state: ChoiceState, active: ActiveState): Eventually<StateOutcome> {
@@ -73,7 +73,7 @@ export async function executeWait(d: Decision, runId: string, state: WaitState, 
   const provisional: ActiveState = { name: state.name, enteredEventId: d.nextEventId, enteredTime: d.at, input, retryCount: 0, retriers: [], work: { kind: "none" } };
   const data = d.stateData(runId, state, provisional);
   const until = await waitUntil(d, state, data);
-  const timer = until.ok && until.value > d.atMillis ? { id: `${d.nextEventId}:wait`, until: new Date(until.value).toISOString() } : undefined;
+  const timer = until.ok && until.value > d.atMillis ? { id: `${d.nextEventId}:wait`, until: isoAt(until.value) } : undefined;
   const active = d.entered(runId, state, input, timer);
   if (!until.ok) return d.stateFailed(runId, active, until.failure);
   if (timer) return BLOCKED;

@@ -165,14 +165,25 @@ function scheduleTask(d: Decision, runId: string, state: TaskState, token: strin
   }
 }
 
-/** TimeoutSeconds or HeartbeatSeconds, which must come out a positive integer (undefined when the state has none). */
+/** The largest TimeoutSeconds or HeartbeatSeconds AWS accepts. */
+const MAX_TASK_SECONDS = 99_999_999;
+
+/** TimeoutSeconds or HeartbeatSeconds, which must come out an integer from 1 to 99,999,999 (undefined when the state has none). */
 function taskSeconds(dynamic: TaskState["timeoutSeconds"], data: StateData, field: string): Eventually<Outcome<number | undefined>> {
   if (!dynamic) return NOTHING;
   return whenReady(evaluateDynamic(dynamic, data, data.input), (value): Outcome<number | undefined> => {
     if (!value.ok) return value;
-    if (typeof value.value === "number" && Number.isInteger(value.value) && value.value > 0) return success(value.value);
-    if (dynamic.kind === "jsonata") return unexpectedResultType(dynamic.expression, field, "integer", value.value);
-    return fail("States.Runtime", `The ${field}Path field refers to value ${JSON.stringify(value.value)} which is not a valid positive integer: ${dynamic.kind === "path" ? dynamic.path.source : field}`);
+    const seconds = value.value;
+    const integer = typeof seconds === "number" && Number.isInteger(seconds);
+    if (integer && seconds > 0 && seconds <= MAX_TASK_SECONDS) return success(seconds);
+    if (dynamic.kind === "jsonata") {
+      return integer
+        ? fail("States.QueryEvaluationError", `The JSONata expression '${dynamic.expression.source.trim()}' specified for the field '${field}' returned ${seconds}, which is not an integer from 1 to ${MAX_TASK_SECONDS}.`, field)
+        : unexpectedResultType(dynamic.expression, field, "integer", seconds);
+    }
+    const path = dynamic.kind === "path" ? dynamic.path.source : field;
+    if (integer && seconds > MAX_TASK_SECONDS) return fail("States.Runtime", `The ${field}Path field refers to value ${seconds} which is greater than the maximum of ${MAX_TASK_SECONDS}: ${path}`);
+    return fail("States.Runtime", `The ${field}Path field refers to value ${JSON.stringify(seconds)} which is not a valid positive integer: ${path}`);
   });
 }
 
