@@ -148,3 +148,12 @@ describe("definitions that are not plain data", () => {
     expect(() => parse(make())).toThrow(expect.objectContaining({ name: "DefinitionError" }));
   });
 });
+
+describe("error and cause lengths", () => {
+  it("a Fail state's error and cause are cut to AWS's 256 and 32,768 characters", async () => {
+    const step = await startAt({ StartAt: "F", States: { F: { Type: "Fail", ErrorPath: "$.e", CausePath: "$.c" } } }, { e: "E".repeat(1000), c: "C".repeat(100_000) });
+    expect(step).toMatchObject({ status: "failed", error: "E".repeat(256), cause: "C".repeat(32_768) });
+    const edge = await startAt({ StartAt: "F", States: { F: { Type: "Fail", ErrorPath: "$.e", CausePath: "$.c" } } }, { e: "E".repeat(256), c: "C".repeat(32_768) });
+    expect(edge).toMatchObject({ status: "failed", error: "E".repeat(256), cause: "C".repeat(32_768) });
+  });
+});

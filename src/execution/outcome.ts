@@ -24,6 +24,12 @@ export const TERMINAL_ERRORS: ReadonlySet<string> = new Set(["States.Runtime"]);
  */
 export const LATEST_MILLIS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
+/** The longest error name an execution history holds (AWS's API limit). */
+export const MAX_ERROR_LENGTH = 256;
+
+/** The longest cause an execution history holds (AWS's API limit). */
+export const MAX_CAUSE_LENGTH = 32_768;
+
 /** The largest retry interval: AWS's upper bound on MaxDelaySeconds (31,622,400 s, 366 days). */
 export const MAX_RETRY_DELAY_SECONDS = 31_622_400;
 

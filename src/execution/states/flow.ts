@@ -11,7 +11,7 @@ import type { CompiledPath } from "../../data/path.js";
 import { bindings, documents, evaluateDynamic, selectedInput, unexpectedResultType, type Eventually, type Failure, type Outcome, type StateData } from "../dataflow.js";
 import type { Decision } from "../decide.js";
 import type { ActiveState } from "../model.js";
-import { BLOCKED, errorFields, fail, isoAt, type StateOutcome } from "../outcome.js";
+import { BLOCKED, errorFields, fail, isoAt, MAX_CAUSE_LENGTH, MAX_ERROR_LENGTH, type StateOutcome } from "../outcome.js";
 
 /** Choice: the first branch whose rule (or Condition) holds, else Default, else States.NoChoiceMatched. */
 export function executeChoice(d: Decision, runId: string, state: ChoiceState, active: ActiveState): Eventually<StateOutcome> {
@@ -146,8 +146,11 @@ export async function executeFail(d: Decision, runId: string, state: FailState, 
       return d.stateFailed(runId, active, { error: "States.Runtime", cause: `The value of the field '${field}' must be a string, but was ${JSON.stringify(value)}` });
     }
   }
-  const failure: Failure = { error: error.value as string, cause: cause.value as string };
+  // AWS's history holds an error of 256 characters and a cause of 32,768 at most.
+  const failure: Failure = { error: truncated(error.value as string | undefined, MAX_ERROR_LENGTH) as string, cause: truncated(cause.value as string | undefined, MAX_CAUSE_LENGTH) as string };
   return { kind: "failed", failure: errorFields(failure) as Failure };
 }
+
+const truncated = (value: string | undefined, length: number): string | undefined => (value !== undefined && value.length > length ? value.slice(0, length) : value);
 
 // ------------------------------------------------------------------------------------ tasks
