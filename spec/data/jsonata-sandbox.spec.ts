@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import jsonata from "jsonata";
 import { afterEach, describe, expect, it } from "vitest";
-import { compileJsonata, evaluateJsonata, type JsonataBindings, type JsonataValue } from "../../src/data/jsonata.js";
+import { compileJsonata, compileJsonataTemplate, evaluateJsonata, evaluateJsonataTemplate, type JsonataBindings, type JsonataValue } from "../../src/data/jsonata.js";
 import { completeTask, parse, resume, start, validate, type Step } from "../../src/index.js";
 import { fingerprintOf } from "../../src/execution/drive.js";
 
@@ -52,6 +52,14 @@ const ATTEMPTS = [
   `[(function($g){ {"then": $g} })(function(){ 1 })]`,
   `$states.input.isPrototypeOf.constructor(${PAYLOAD})()`,
   `$sift({}.__proto__, function(){true})`,
+  // A data object posing as a lambda: jsonata would run its "body" in a frame without the hooks.
+  `($f := {"_jsonata_lambda": true, "arguments": [], "body": {"type": "function", "value": "(", "procedure": {"type": "variable", "value": "F"}, "arguments": []}}; $f())`,
+  `$map([1], {"_jsonata_function": true, "implementation": /x/})`,
+  `{"__proto__": {"_jsonata_lambda": true}}`,
+  // A thenable through a one-item sequence, which jsonata unwraps after the value is checked.
+  `{"then": $append([], function($res, $rej){ 0 }).$}`,
+  // A transform that changes a value outside its copy.
+  `($o := {}; {"h": 1} ~> |$o|{"a": 1}|; $o)`,
 ];
 
 const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype, Boolean.prototype, RegExp.prototype, Promise.prototype, Date.prototype, Error.prototype];
@@ -164,6 +172,53 @@ describe("JSONata reaches data and its own functions, nothing else", () => {
   }, 60_000);
 });
 
+describe("function values and shared state", () => {
+  it.each([
+    [`($f := {"_jsonata_lambda": true, "arguments": [], "body": {"type": "number", "value": 1}}; $f())`, "The expression made an object that poses as a function."],
+    [`$map([1], {"_jsonata_function": true, "implementation": 1})`, "The expression made an object that poses as a function."],
+    [`{"then": $append([], function($res, $rej){ 0 }).$}`, "A function given as an argument or a regular expression cannot be stored in an object."],
+    [`{"then": /x/}`, "A function given as an argument or a regular expression cannot be stored in an object."],
+    [`($o := {}; {"h": 1} ~> |$o|{"a": 1}|; $o)`, "A transform can change only the copy it makes of its input."],
+  ])("%s is refused: %s", async (text, message) => {
+    const result = await evaluate(text);
+    expect(result.ok ? "" : result.cause).toContain(message);
+  });
+
+  it("an expression that rebinds $clone neither changes the built-ins nor data other expressions share", async () => {
+    const broken = await evaluate('($clone := function($x){$x}; {"a": $uppercase} ~> |a|{}, "implementation"|)');
+    expect(broken.ok).toBe(true);
+    expect(await evaluate('$uppercase("x")')).toEqual({ ok: true, value: "X" });
+    expect(await evaluate('($clone := function($x){ {"mine": $x} }; $clone(1))')).toEqual({ ok: true, value: { mine: 1 } });
+    const template = compileJsonataTemplate(
+      { a: "{% ($clone := function($x){$x}; $s := $states; $s ~> |input|{'x': 'tampered'}|; 1) %}", b: "{% $states.input.x %}" },
+      "Output",
+      { result: false, errorOutput: false },
+    );
+    if (!template.ok) throw new Error("the template compiles");
+    expect(await evaluateJsonataTemplate(template.value, bindings({ x: "original" }))).toEqual({ ok: true, value: { a: 1, b: "original" } });
+  });
+
+  it("calls partial applications of built-ins as jsonata does", async () => {
+    expect(await evaluate('$substring(?, 0, 2)("hello")')).toEqual({ ok: true, value: "he" });
+    expect(await evaluate('$map(["a", "bb"], $pad(?, 4, "."))')).toEqual({ ok: true, value: ["a...", "bb.."] });
+    expect(await evaluate('($uppercase ~> $trim)(" ab ")')).toEqual({ ok: true, value: "AB" });
+  });
+
+  it("refuses lambda signatures and calls whose argument check would take exponential time", () => {
+    for (const text of ["($f := function($a)<n+n+s>{1}; $f(1, 2, 's'))", "($f := function($a)<n?n?n?n?n?:n>{1}; $f())", `$sum(${Array.from({ length: 1001 }, () => "1").join(",")})`]) {
+      const compiled = compileJsonata(text, { result: false, errorOutput: false });
+      expect(compiled.ok ? "compiled" : compiled.problem.code).toBe("UNSUPPORTED_JSONATA_EXPRESSION");
+    }
+    expect(compileJsonata("($f := function($a)<n+:n>{1}; $f(1, 2))", { result: false, errorOutput: false }).ok).toBe(true);
+  });
+
+  it("the parent operator below a $states path reads what the path went through", async () => {
+    const input = { Order: [{ OrderID: "o1", Product: [{ SKU: "a" }] }, { OrderID: "o2", Product: [{ SKU: "b" }] }] };
+    expect(await evaluate('$states.input.Order.Product[%.OrderID = "o1"].SKU', input)).toEqual({ ok: true, value: "a" });
+    expect(await evaluate('$states.input.Order.Product.{"p": %.OrderID, "n": SKU}', input)).toEqual({ ok: true, value: [{ p: "o1", n: "a" }, { p: "o2", n: "b" }] });
+  });
+});
+
 describe("JSONPath and intrinsic functions reach data only", () => {
   it("reads __proto__ and constructor as absent, and never pollutes", async () => {
     const definition = {
@@ -263,6 +318,17 @@ describe("every evaluation takes bounded time and memory", () => {
     await limited("($x := [1..100]; $y := $map([1..100], function(){$x}); $z := $map([1..100], function(){$y}); $w := $map([1..100], function(){$z}); $string($w))", "Expression evaluation memory limit exceeded");
     await limited('$pad("x", 100000000)', "Expression evaluation memory limit exceeded");
     await limited('$toMillis($states.input.s, "[Y]1[M]1[D]1[H]1[m]1[s]1[f]")'.replace("$states.input.s", JSON.stringify("1".repeat(60))), "too long to parse with a picture");
+  }, 60_000);
+
+  it("charges a regex search by the size of its program, and formatting by its picture", async () => {
+    const text = `${"a".repeat(500)}c`.repeat(400);
+    await limited("$count($filter([1..10], function($i){ $contains($states.input.s, /[ab]{999}c/) }))".replace("$states.input.s", JSON.stringify(text)), "Expression evaluation timeout");
+    await limited(`$count($match(${JSON.stringify(text)}, /(a|aa){1,999}c(x)?/))`, "Expression evaluation timeout");
+    await limited('$formatNumber(1, $pad("", 40000, "#,") & "0")', "A picture string of more than 1000 characters is not supported.");
+    await limited('$fromMillis(0, "[Y,9000000]")', "A width of more than 1000 in a picture string is not supported.");
+    await limited('$count($split($pad("", 2000000, "ab"), ""))', "Expression evaluation");
+    await limited(`($a := [1..100000]; $count($zip(${Array.from({ length: 60 }, () => "$a").join(",")})))`, "Expression evaluation memory limit exceeded");
+    await limited('$count($map([1..2000], function($i){ $states.input ~> |nothing|{}| }))'.replace("$states.input", `{"big": [${Array.from({ length: 8000 }, (_, i) => `{"k": ${i}, "v": [${i}, ${i}]}`).join(",")}]}`), "Expression evaluation timeout");
   }, 60_000);
 
   it("keeps ordinary work on large values within the budget", async () => {

@@ -612,7 +612,7 @@ describe("evaluateJsonata", () => {
       for (const text of ["[1..2000000]", "$pad('', 20000000)", "$range(0, 2000000, 1)", "$reduce([1..40], function($acc, $i){ {'l': $acc, 'r': $acc} }, {})"]) {
         expect(await causeOf(`{% ${text} %}`)).toBe(threw(text, "Expression evaluation memory limit exceeded"));
       }
-      expect(await valueOf("{% $count([1..1000000]) %}")).toBe(1_000_000);
+      expect(await valueOf("{% $count([1..100000]) %}")).toBe(100_000);
     }, 20_000);
 
     it("stops a transform that makes a value contain itself", async () => {

@@ -12,12 +12,12 @@
 import jsonata from "jsonata";
 import { setOwn, stringifyJson, type JsonObject } from "./json.js";
 import { analyseExpression, type AstNode, type Selection } from "./jsonata/analysis.js";
-import { BUILT_IN_DEFINITIONS, builtInsReady, withCharges } from "./jsonata/builtins.js";
+import { BUILT_IN_DEFINITIONS, builtInsReady } from "./jsonata/builtins.js";
 import { copyAsJson, type CopyFailure } from "./jsonata/copy.js";
-import { ADDED_FUNCTIONS, FunctionArgumentError } from "./jsonata/functions.js";
+import { FunctionArgumentError } from "./jsonata/functions.js";
 import { bindingName, prepareExpression, type RegexBinding } from "./jsonata/prepare.js";
 import { regexSearch, type RegexMatch } from "./jsonata/regex.js";
-import { chargeCharacters, enterNode, exitNode, LIMIT_MESSAGES, LimitExceeded, RUN_BINDING, type CostMarks, type Run } from "./jsonata/runtime.js";
+import { afford, charge, enterNode, exitNode, LIMIT_MESSAGES, LimitExceeded, RUN_BINDING, type CostMarks, type Run } from "./jsonata/runtime.js";
 import { allowFunction, dataObject, NotData } from "./jsonata/sandbox.js";
 
 export { JSONATA_LIMITS } from "./jsonata/runtime.js";
@@ -140,12 +140,7 @@ interface Compiled {
   readonly regexes: readonly RegexBinding[];
 }
 
-/** The functions Step Functions adds, each call charged like a built-in's. */
-const ADDED = ADDED_FUNCTIONS.map(({ name, implementation, signature }) => ({
-  name,
-  signature,
-  implementation: withCharges(implementation, "shallow"),
-}));
+
 
 const compiledExpressions = new WeakMap<JsonataExpression, Compiled>();
 
@@ -197,8 +192,11 @@ export function compileJsonata(text: string, scope: JsonataScope): JsonataCompil
   if (problems.length > 0) {
     return refuse(problems.map(({ message, position }) => ({ code: "UNSUPPORTED_JSONATA_EXPRESSION", message, position })));
   }
-  for (const [name, definition] of BUILT_IN_DEFINITIONS) evaluator.assign(name, definition);
-  for (const { name, implementation, signature } of ADDED) evaluator.registerFunction(name, implementation, signature);
+  for (const [name, definition] of BUILT_IN_DEFINITIONS) {
+    evaluator.assign(name, definition);
+    // A renamed function name (`$clone`) is called by its new name; jsonata's transform still finds it by its own.
+    if (bindingName(name) !== name) evaluator.assign(bindingName(name), definition);
+  }
   // Step Functions withholds $eval: calling it fails as calling any non-function does (T1006).
   evaluator.assign("eval", undefined);
   evaluator.assign(Symbol.for("jsonata.__evaluate_entry"), enterNode);
@@ -479,8 +477,9 @@ const evaluateWith = async (
     if (!value.ok) return threw(value.message);
     frameBindings[bindingName(name)] = value.value;
   }
+  const meter = { afford: (steps: number) => afford(run, steps), charge: (steps: number) => charge(run, steps) };
   for (const { name, regex, position } of compiled.regexes) {
-    frameBindings[name] = allowFunction(regexSearch(regex, (characters) => chargeCharacters(run, characters), matchValue, position));
+    frameBindings[name] = allowFunction(regexSearch(regex, meter, matchValue, position));
   }
   frameBindings[RUN_BINDING] = run;
 

@@ -120,6 +120,8 @@ interface Findings {
   statesSelection: Selection | true;
   /** `$states` variables at the head of a path whose selection was noted. */
   readonly selectedHeads: Set<object>;
+  /** A parent step (`%`) appears: it may read what a path went through, beyond the names it wrote. */
+  readsParent: boolean;
 }
 
 /** Keeps the earliest position seen for `key`. */
@@ -281,8 +283,11 @@ const walkCore = (found: Findings, fields: StatesFields, node: AstNode, context:
     case "sort":
       for (const term of nodes(node.terms)) one((term as { readonly expression?: unknown }).expression, nested);
       return;
+    case "parent":
+      found.readsParent = true;
+      return;
     default:
-      // string, number, value, regex, wildcard, descendant, parent: no names to check
+      // string, number, value, regex, wildcard, descendant: no names to check
       return;
   }
 };
@@ -317,6 +322,7 @@ export function analyseExpression(root: AstNode, fields: StatesFields): Expressi
     readsStates: false,
     statesSelection: new Map(),
     selectedHeads: new Set(),
+    readsParent: false,
   };
   walk(found, fields, root, { top: true, scope: { names: new Set(), parent: undefined } });
   // Closures run after the code around them: a name bound anywhere in an enclosing block counts.
@@ -332,7 +338,7 @@ export function analyseExpression(root: AstNode, fields: StatesFields): Expressi
     problems: byPosition(found.problems).map((message) => ({ message, position: found.problems.get(message) ?? 0 })),
     variables: byPosition(found.variables),
     readsStates: found.readsStates,
-    statesSelection: found.statesSelection,
+    statesSelection: found.readsParent ? true : found.statesSelection,
     lambdaBodies: found.lambdaBodies,
   };
 }

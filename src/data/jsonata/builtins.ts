@@ -1,10 +1,12 @@
 /**
- * jsonata's built-in functions as expressions get them. Each call is charged to the evaluation by
- * the size of what it takes and what it gives (runtime.ts), and its result bounded in size, so a
- * built-in called over and over by another (`$reduce($list, $append)`) is paid for like a loop.
+ * The functions expressions call: jsonata's built-ins and the ones Step Functions adds, each a
+ * function value stepfold makes (see sandbox.ts: no other object may pose as one). Each call is
+ * charged to the evaluation by the size of what it takes and what it gives (runtime.ts), and its
+ * result bounded in size, so a built-in called over and over by another (`$reduce($list, $append)`)
+ * is paid for like a loop.
  *
- * A few are replaced, because jsonata's own code is slower than linear and no charge can bound the
- * time it takes without refusing ordinary input:
+ * A few are replaced or guarded, because jsonata's own code is slower than linear or builds more
+ * than the bounds allow before they can be checked:
  * - `$sort`: jsonata's merge copies the rest of a list for every item it takes (quadratic); this one
  *   merges the same halves by index, calling the comparator in the same order;
  * - `$distinct`: jsonata compares each item with every one kept before it; this one groups items
@@ -13,15 +15,21 @@
  * - `$toMillis` without a picture: jsonata's ISO 8601 check backtracks (quadratic on long text),
  *   and a time without an offset is read in the machine's zone; this one checks the same shape in
  *   linear time and reads such a time as UTC. With a picture, jsonata builds a backtracking regex
- *   of the picture's parts; the picture and text are refused when that could take long.
+ *   of the picture's parts: the call is charged by the ways the text could be cut into them, and
+ *   refused past a bound;
+ * - pictures (`$formatNumber`, `$formatInteger`, `$parseInteger`, `$fromMillis`, `$toMillis`) are
+ *   at most 1,000 characters, with widths of at most 1,000 (jsonata's picture analysis grows with
+ *   the cube of the picture's length, and a width is padding it builds);
+ * - `$pad`, `$split` and `$zip` are refused when their result would pass the bounds.
  *
- * The originals are read once, on the first evaluation (jsonata hands them out only asynchronously).
+ * jsonata hands its originals out only asynchronously: they are read once, on the first evaluation.
  */
 import jsonata from "jsonata";
 import { canonicalJson } from "../json.js";
-import { checkSize, chargeValues, JSONATA_LIMITS, LimitExceeded, runOf, type Frame, type Run } from "./runtime.js";
+import { charge, chargeCharactersMade, chargeMade, checkSize, chargeValues, JSONATA_LIMITS, LimitExceeded, runOf, type Frame, type Run } from "./runtime.js";
+import { ADDED_FUNCTIONS, FunctionArgumentError } from "./functions.js";
 import { translateRegex } from "./regex.js";
-import { isFunctionValue, unfoldedSize } from "./sandbox.js";
+import { admit, allowFunctionValue, isFunctionValue, markTransformCopy, unfoldedSize } from "./sandbox.js";
 
 /** A jsonata function value: its implementation and its parsed signature. */
 interface FunctionDefinition {
@@ -35,15 +43,25 @@ interface Focus {
   readonly environment: Frame;
 }
 
-/** How a built-in's work grows with its arguments. */
-export type Cost = "shallow" | "whole";
+/**
+ * How a built-in's work grows with its arguments: `shallow`, with the items of arrays and the
+ * characters of strings; `whole`, with everything in a value, as if written out; `text`, with the
+ * characters of strings at the rate of jsonata's functions that split a string into an array of
+ * its characters first (`$length`, `$substring`, `$pad`, `$replace`: 100 to 250 ns a character);
+ * `serialize`, with everything in a value at the rate of jsonata's JSON text with its number
+ * formatting (`$string`, `$clone`: about 400 ns a value).
+ */
+export type Cost = "shallow" | "whole" | "text" | "serialize";
+
+/** Values of `serialize` work that count as one step. */
+const SERIALIZED_PER_STEP = 2;
 
 /** The built-ins an expression may call, with the cost of their arguments. */
 const BUILT_INS: Readonly<Record<string, Cost>> = {
   sum: "shallow", count: "shallow", max: "shallow", min: "shallow", average: "shallow",
-  string: "whole", substring: "shallow", substringBefore: "shallow", substringAfter: "shallow",
-  lowercase: "shallow", uppercase: "shallow", length: "shallow", trim: "shallow", pad: "shallow",
-  match: "shallow", contains: "shallow", replace: "shallow", split: "shallow", join: "shallow",
+  string: "serialize", substring: "text", substringBefore: "shallow", substringAfter: "shallow",
+  lowercase: "shallow", uppercase: "shallow", length: "text", trim: "shallow", pad: "text",
+  match: "shallow", contains: "shallow", replace: "text", split: "shallow", join: "shallow",
   formatNumber: "shallow", formatBase: "shallow", formatInteger: "shallow", parseInteger: "shallow",
   number: "shallow", floor: "shallow", ceil: "shallow", round: "shallow", abs: "shallow", sqrt: "shallow",
   power: "shallow", boolean: "whole", not: "whole", map: "shallow", zip: "shallow", filter: "shallow",
@@ -51,12 +69,12 @@ const BUILT_INS: Readonly<Record<string, Cost>> = {
   exists: "shallow", spread: "whole", merge: "whole", reverse: "shallow", each: "shallow", error: "shallow",
   assert: "shallow", type: "shallow", sort: "shallow", distinct: "whole", base64encode: "shallow",
   base64decode: "shallow", encodeUrlComponent: "shallow", encodeUrl: "shallow", decodeUrlComponent: "shallow",
-  decodeUrl: "shallow", toMillis: "shallow", fromMillis: "shallow", clone: "whole",
+  decodeUrl: "shallow", toMillis: "shallow", fromMillis: "shallow", clone: "serialize",
 };
 
-/** Values of work an argument or result stands for: items of an array, characters of a string / 16. */
-const shallowSize = (value: unknown): number =>
-  Array.isArray(value) ? value.length : typeof value === "string" ? value.length / 16 : 1;
+/** Values of work an argument or result stands for: items of an array, characters of a string / 16 (× 16 for `text`). */
+const shallowSize = (value: unknown, cost: Cost = "shallow"): number =>
+  Array.isArray(value) ? value.length : typeof value === "string" ? (cost === "text" ? value.length * 16 : value.length / 16) : 1;
 
 const isPromise = (value: unknown): value is Promise<unknown> =>
   typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
@@ -64,6 +82,11 @@ const isPromise = (value: unknown): value is Promise<unknown> =>
 const runFor = (focus: Focus): Run | undefined => runOf(focus?.environment);
 
 type Implementation = (this: Focus, ...args: unknown[]) => unknown;
+
+function chargeArgument(run: Run, arg: unknown, cost: Cost): void {
+  if (cost === "serialize") charge(run, unfoldedSize(arg) / SERIALIZED_PER_STEP);
+  else chargeValues(run, cost === "whole" ? unfoldedSize(arg) : shallowSize(arg, cost));
+}
 
 /** The definitions expressions get, filled in with jsonata's originals on the first evaluation. */
 const definitions = new Map<string, FunctionDefinition>();
@@ -76,28 +99,37 @@ let loading: Promise<void> | undefined;
 export function withCharges<F extends (this: never, ...args: never[]) => unknown>(implementation: F, cost: Cost): F {
   const wrapped = function (this: Focus, ...args: unknown[]): unknown {
     const run = runFor(this);
-    if (run !== undefined) for (const arg of args) chargeValues(run, cost === "whole" ? unfoldedSize(arg) : shallowSize(arg));
+    if (run !== undefined) for (const arg of args) chargeArgument(run, arg, cost);
     const result = (implementation as unknown as Implementation).apply(this, args);
     const settle = (value: unknown): unknown => {
       checkSize(value);
-      if (run !== undefined) chargeValues(run, shallowSize(value));
+      if (run !== undefined) {
+        // What the call made: a new string, new arrays and objects (existing ones it returns are free).
+        if (typeof value === "string") chargeCharactersMade(run, value.length);
+        else admit(value, (made) => chargeMade(run, made));
+      }
       return value;
     };
     return isPromise(result) ? result.then(settle) : settle(result);
   };
-  // jsonata passes a higher-order function as many arguments as its implementation declares.
+  // jsonata passes a higher-order function as many arguments as its implementation declares, and
+  // reads the parameters' names from its source for a partial application (`$substring(?, 0, 2)`).
   Object.defineProperty(wrapped, "length", { value: implementation.length });
+  Object.defineProperty(wrapped, "toString", { value: () => Function.prototype.toString.call(implementation) });
   return wrapped as unknown as F;
 }
 
-/** The definition an expression gets for built-in `name`, around jsonata's original once loaded. */
-function charged(name: string, cost: Cost, replace: (original: Implementation) => Implementation): void {
-  const definition: FunctionDefinition = {
+/**
+ * The definition an expression gets for function `name`: `replace` (given the original, jsonata's
+ * or Step Functions') with its calls charged, once loaded.
+ */
+function define(name: string, cost: Cost, replace: (original: Implementation) => Implementation): void {
+  const definition: FunctionDefinition = allowFunctionValue({
     _jsonata_function: true,
     implementation: () => {
-      throw new Error(`The built-in function $${name} is not loaded.`);
+      throw new Error(`The function $${name} is not loaded.`);
     },
-  };
+  });
   definitions.set(name, definition);
   pendingOriginals.set(name, (original) => {
     definition.implementation = withCharges(replace(original), cost);
@@ -106,11 +138,13 @@ function charged(name: string, cost: Cost, replace: (original: Implementation) =
 
 const pendingOriginals = new Map<string, (original: Implementation) => void>();
 
-/** Loads jsonata's originals (once); every evaluation awaits this before it starts. */
+/** Loads the originals and their parsed signatures (once); every evaluation awaits this before it starts. */
 export function builtInsReady(): Promise<void> {
   loading ??= (async () => {
     const names = [...pendingOriginals.keys()];
-    const values = (await jsonata(`[${names.map((name) => `$${name}`).join(",")}]`).evaluate(undefined)) as FunctionDefinition[];
+    const probe = jsonata(`[${names.map((name) => `$${name}`).join(",")}]`);
+    for (const { name, implementation, signature } of ADDED_FUNCTIONS) probe.registerFunction(name, implementation as never, signature);
+    const values = (await probe.evaluate(undefined)) as FunctionDefinition[];
     names.forEach((name, index) => {
       const value = values[index] as FunctionDefinition;
       (definitions.get(name) as FunctionDefinition).signature = value.signature;
@@ -218,6 +252,9 @@ const HAS_OFFSET = /(?:Z|[+-]\d\d:?\d\d)$/;
 /** Work a picture-driven parse may do, as the number of ways to cut the text into its parts. */
 const MAX_PICTURE_SPLITS = 1e8;
 
+/** Ways to cut a text that jsonata's regex tries in about a step (measured: ~0.1 s for 6.7e7). */
+const SPLITS_PER_STEP = 500;
+
 const splits = (length: number, parts: number): number => {
   let ways = 1;
   for (let k = 1; k <= parts; k++) ways = (ways * (length - parts + k)) / k;
@@ -226,12 +263,40 @@ const splits = (length: number, parts: number): number => {
 
 const markersOf = (picture: string): number => (picture.replace(/\[\[|\]\]/g, "").match(/\[/g) ?? []).length;
 
+/** The longest picture string, and the largest width in one, a formatting function takes. */
+const MAX_PICTURE = 1000;
+
+/** Refuses a picture too long, or with a width too large, to format or parse quickly. */
+function checkPicture(picture: unknown): void {
+  if (typeof picture !== "string") return;
+  if (picture.length > MAX_PICTURE) throw new FunctionArgumentError(`A picture string of more than ${MAX_PICTURE} characters is not supported.`);
+  // Widths are the numbers after a comma inside a marker: `[Y,4]`, `[D,2-3]`.
+  for (const width of picture.matchAll(/,[^\]]*/g)) {
+    for (const number of width[0].match(/\d+/g) ?? []) {
+      if (Number(number) > MAX_PICTURE) throw new FunctionArgumentError(`A width of more than ${MAX_PICTURE} in a picture string is not supported.`);
+    }
+  }
+}
+
+/** A formatting function whose picture (argument `at`) is checked first. */
+const withPicture =
+  (at: number) =>
+  (original: Implementation): Implementation =>
+    function (this: Focus, ...args: unknown[]): unknown {
+      checkPicture(args[at]);
+      return original.apply(this, args);
+    };
+
 const toMillis = (original: Implementation): Implementation =>
   function (this: Focus, timestamp: unknown, picture?: unknown): unknown {
     if (timestamp === undefined) return undefined;
     if (typeof picture === "string") {
-      if (typeof timestamp === "string" && splits(timestamp.length, markersOf(picture)) > MAX_PICTURE_SPLITS) {
-        throw new Error(`The timestamp is too long to parse with a picture of ${markersOf(picture)} components.`);
+      checkPicture(picture);
+      if (typeof timestamp === "string") {
+        const ways = splits(timestamp.length, markersOf(picture));
+        if (ways > MAX_PICTURE_SPLITS) throw new FunctionArgumentError(`The timestamp is too long to parse with a picture of ${markersOf(picture)} components.`);
+        const run = runFor(this);
+        if (run !== undefined) charge(run, ways / SPLITS_PER_STEP);
       }
       return original.call(this, timestamp, picture);
     }
@@ -240,11 +305,40 @@ const toMillis = (original: Implementation): Implementation =>
     return Date.parse(timestamp.includes("T") && !HAS_OFFSET.test(timestamp) ? `${timestamp}Z` : timestamp);
   };
 
+/** `$pad` builds its padding (and splits it into characters) before the result can be checked. */
 const pad = (original: Implementation): Implementation =>
   function (this: Focus, text: unknown, width: unknown, padding?: unknown): unknown {
-    const characters = typeof padding === "string" && padding.length > 0 ? padding.length : 1;
-    if (typeof width === "number" && Math.abs(width) * characters > JSONATA_LIMITS.maxStringLength * 2) throw new LimitExceeded("memory");
+    const length = typeof width === "number" ? Math.abs(width) : 0;
+    const characters = length * (typeof padding === "string" && padding.length > 0 ? padding.length : 1);
+    if (length > JSONATA_LIMITS.maxStringLength || characters > JSONATA_LIMITS.maxStringLength * 2) throw new LimitExceeded("memory");
+    const run = runFor(this);
+    if (run !== undefined) chargeValues(run, characters * 16);
     return original.call(this, text, width, padding);
+  };
+
+/** `$clone`'s copy is the one thing a transform may change (see sandbox.ts). */
+const clone = (original: Implementation): Implementation =>
+  function (this: Focus, value: unknown): unknown {
+    const copy = original.call(this, value);
+    markTransformCopy(copy);
+    return copy;
+  };
+
+/** `$split` makes an item per separator found (per character for ""), all of them before a limit applies. */
+const split = (original: Implementation): Implementation =>
+  function (this: Focus, text: unknown, separator: unknown, limit?: unknown): unknown {
+    const length = typeof text === "string" ? text.length : 0;
+    const most = typeof separator === "string" ? (separator === "" ? length : Math.floor(length / separator.length) + 1) : length + 1;
+    if (most > JSONATA_LIMITS.maxArrayLength) throw new LimitExceeded("memory");
+    return original.call(this, text, separator, limit);
+  };
+
+/** `$zip` makes as many arrays as its shortest argument has items, each as long as its arguments are many. */
+const zip = (original: Implementation): Implementation =>
+  function (this: Focus, ...arrays: unknown[]): unknown {
+    const shortest = Math.min(...arrays.map((array) => (Array.isArray(array) ? array.length : 1)));
+    if (shortest * (arrays.length + 1) > JSONATA_LIMITS.maxValues) throw new LimitExceeded("memory");
+    return original.apply(this, arrays);
   };
 
 const REPLACED: Readonly<Record<string, (original: Implementation) => Implementation>> = {
@@ -253,11 +347,18 @@ const REPLACED: Readonly<Record<string, (original: Implementation) => Implementa
   spread: () => spread as Implementation,
   toMillis,
   pad,
+  clone,
+  split,
+  zip,
+  formatNumber: withPicture(1),
+  formatInteger: withPicture(1),
+  parseInteger: withPicture(1),
+  fromMillis: withPicture(1),
 };
 
-for (const [name, cost] of Object.entries(BUILT_INS)) {
-  charged(name, cost, REPLACED[name] ?? ((original) => original));
-}
+for (const [name, cost] of Object.entries(BUILT_INS)) define(name, cost, REPLACED[name] ?? ((original) => original));
+// Step Functions' functions replace jsonata's of the same name ($random, $shuffle, $now, $millis).
+for (const { name } of ADDED_FUNCTIONS) define(name, "shallow", (original) => original);
 
-/** The built-in definitions to bind in every compiled expression, by name. */
+/** The function definitions to bind in every compiled expression, by name. */
 export const BUILT_IN_DEFINITIONS: ReadonlyMap<string, object> = definitions;

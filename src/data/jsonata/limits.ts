@@ -4,17 +4,21 @@
 export const JSONATA_LIMITS = {
   /**
    * Work units: one per AST node evaluated, {@link JSONATA_LIMITS.callCost} per lambda call (a call
-   * costs jsonata a frame, argument checks and a trampoline turn), one per
-   * {@link JSONATA_LIMITS.valuesPerStep} values and {@link JSONATA_LIMITS.charactersPerStep}
-   * characters that work on whole values touches. Roughly 0.5–1.5 s of one core.
+   * costs jsonata a frame, argument checks and a trampoline turn), and the work on whole values:
+   * the values and characters read and made (the rates below). Roughly 0.5–2 s of one core, and,
+   * since making values costs more than reading them, a few hundred MB at most.
    */
   maxSteps: 1_000_000,
   /** Work units one lambda call counts for, on top of its body's node. */
   callCost: 4,
-  /** Values (array items, members) of work that count as one step. */
+  /** Values (array items, members) read that count as one step. */
   valuesPerStep: 64,
-  /** Characters of work (searching, building strings) that count as one step. */
+  /** Values made (new arrays and objects, their members) that count as one step (about 0.5 µs each, sandbox included). */
+  madePerStep: 2,
+  /** Characters read (searched, copied) that count as one step. */
   charactersPerStep: 1024,
+  /** Characters of new strings that count as one step: about 200 bytes. */
+  charactersMadePerStep: 128,
   /**
    * Lambda bodies active at once. Counted across concurrently evaluated siblings too (jsonata
    * evaluates array items and object values concurrently), hence generous.

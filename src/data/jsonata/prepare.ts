@@ -24,14 +24,21 @@ export interface Preparation {
   readonly problems: readonly { readonly message: string; readonly position: number }[];
 }
 
-/** Names jsonata's frames (plain objects) cannot hold as their own. */
-const INHERITED_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+/**
+ * Names bound under another name: those jsonata's frames (plain objects) cannot hold as their own,
+ * and `clone`, which jsonata's transform operator looks up to copy what it changes (an expression
+ * that rebinds `$clone` would make transforms change shared data in place).
+ */
+const RENAMED: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), "clone"]);
 
 /**
  * The name a variable is bound under. JSONata names cannot contain a space, so a renamed variable
  * can clash with nothing an expression writes.
  */
-export const bindingName = (name: string): string => (INHERITED_NAMES.has(name) ? `stepfold variable ${name}` : name);
+export const bindingName = (name: string): string => (RENAMED.has(name) ? `stepfold variable ${name}` : name);
+
+/** Most arguments in one call: jsonata checks them against a signature with a backtracking regex. */
+const MAX_ARGUMENTS = 1000;
 
 interface Node {
   type?: unknown;
@@ -66,6 +73,20 @@ function nodesOf(root: unknown): Node[] {
   return found;
 }
 
+/**
+ * Why a lambda's signature is refused: jsonata matches the types of a call's arguments against a
+ * backtracking regex built from it, which takes exponential time with several `+` (one or more)
+ * or many `?` (optional) parameters.
+ */
+function signatureProblem(signature: unknown): string | undefined {
+  const text = typeof signature === "object" && signature !== null ? (signature as { definition?: unknown }).definition : undefined;
+  if (typeof text !== "string") return undefined;
+  const plus = text.split("+").length - 1;
+  const optional = text.split("?").length - 1;
+  if (plus <= 1 && optional <= 4) return undefined;
+  return `The function signature ${text} is not supported: a signature may have at most one '+' and four '?' parameters.`;
+}
+
 const filterExpressions = (stages: unknown): unknown[] =>
   Array.isArray(stages) ? stages.filter(isNode).filter((stage) => stage.type === "filter").map((stage) => stage["expr"]) : [];
 
@@ -79,6 +100,7 @@ export function prepareExpression(root: unknown): Preparation {
   const concatenations = new Set<object>();
   const sortTerms = new Map<object, object>();
   const objectValues = new Set<object>();
+  const transformUpdates = new Set<object>();
   const values = (pairs: unknown): void => {
     if (!Array.isArray(pairs)) return;
     for (const pair of pairs) if (Array.isArray(pair) && isNode(pair[1])) objectValues.add(pair[1]);
@@ -109,8 +131,17 @@ export function prepareExpression(root: unknown): Preparation {
       case "variable":
         if (typeof node.value === "string") node.value = bindingName(node.value);
         break;
-      case "lambda":
+      case "lambda": {
         if (isNode(node["body"])) lambdaBodies.add(node["body"]);
+        const problem = signatureProblem(node["signature"]);
+        if (problem !== undefined) problems.push({ message: problem, position });
+        break;
+      }
+      case "function":
+      case "partial":
+        if (Array.isArray(node["arguments"]) && node["arguments"].length > MAX_ARGUMENTS) {
+          problems.push({ message: `A function call with more than ${MAX_ARGUMENTS} arguments is not supported.`, position });
+        }
         break;
       case "binary":
         if (node.value === "=" || node.value === "!=" || node.value === "&" || node.value === "and" || node.value === "or") {
@@ -121,6 +152,9 @@ export function prepareExpression(root: unknown): Preparation {
         break;
       case "condition":
         whole(node["condition"]);
+        break;
+      case "transform":
+        if (isNode(node["update"])) transformUpdates.add(node["update"]);
         break;
       case "sort": {
         const first = Array.isArray(node["terms"]) ? (node["terms"][0] as Node | undefined)?.["expression"] : undefined;
@@ -148,7 +182,7 @@ export function prepareExpression(root: unknown): Preparation {
     }
   }
   return {
-    marks: { lambdaBodies, wholeValues, groupOwners, groupKeys, constructorItems, concatenations, objectValues, sortTerms },
+    marks: { lambdaBodies, wholeValues, groupOwners, groupKeys, constructorItems, concatenations, objectValues, transformUpdates, sortTerms },
     regexes,
     problems,
   };

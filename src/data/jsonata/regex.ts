@@ -17,7 +17,15 @@ import { RE2JS } from "re2js";
 export interface LinearRegex {
   readonly source: string;
   readonly pattern: RE2JS;
+  /** Work per character searched, in steps: RE2's time grows with the size of its program. */
+  readonly stepsPerCharacter: number;
 }
+
+/** The largest RE2 program a pattern may compile to (`[ab]{999}c` is about 1,000). */
+const MAX_PROGRAM_SIZE = 20_000;
+
+/** Characters × program size that take about a step (measured: 8 to 30 ns per unit, a step ~1 µs). */
+const UNITS_PER_STEP = 32;
 
 /** Why a pattern cannot be run in linear time. */
 export type RegexTranslation = { readonly ok: true; readonly value: LinearRegex } | { readonly ok: false; readonly message: string };
@@ -171,7 +179,9 @@ export function translateRegex(source: string, flags: string): RegexTranslation 
   try {
     const translated = alternatives(pattern.alternatives);
     const options = (flags.includes("i") ? RE2JS.CASE_INSENSITIVE : 0) | (flags.includes("m") ? RE2JS.MULTILINE : 0);
-    return { ok: true, value: { source, pattern: RE2JS.compile(translated, options) } };
+    const compiled = RE2JS.compile(translated, options);
+    if (compiled.programSize() > MAX_PROGRAM_SIZE) throw new Unsupported(`a program of more than ${MAX_PROGRAM_SIZE} instructions`);
+    return { ok: true, value: { source, pattern: compiled, stepsPerCharacter: Math.max(1, compiled.programSize()) / UNITS_PER_STEP } };
   } catch (error) {
     const reason = error instanceof Unsupported ? error.message : "a repetition count above 1,000 or a pattern too large";
     return { ok: false, message: `The regular expression /${source}/ uses ${reason}, which stepfold does not support: regular expressions run in linear time.` };
@@ -187,14 +197,20 @@ export interface RegexMatch {
   readonly next: () => RegexMatch | undefined;
 }
 
+/** How a search pays for its work, in steps: `afford` refuses before, `charge` counts after. */
+export interface Meter {
+  readonly afford: (steps: number) => void;
+  readonly charge: (steps: number) => void;
+}
+
 /**
  * The search function jsonata calls for a regex: `(text, from?)` gives the first match at or after
  * `from`, whose `next()` gives the following one (jsonata's contract: a further empty match is an
- * error, D1004). `charge` is told how many characters each search may read.
+ * error, D1004). A search is paid for by the characters it reads (up to its match's end).
  */
 export function regexSearch(
   regex: LinearRegex,
-  charge: (characters: number) => void,
+  meter: Meter,
   make: (match: RegexMatch) => RegexMatch,
   position: number,
 ): (text: unknown, from?: unknown) => RegexMatch | undefined {
@@ -202,9 +218,13 @@ export function regexSearch(
     if (typeof text !== "string") throw new Error("A regular expression can only search a string.");
     const start = typeof from === "number" && Number.isInteger(from) && from > 0 ? from : 0;
     if (start > text.length) return undefined;
-    charge(text.length - start);
+    meter.afford((text.length - start) * regex.stepsPerCharacter);
     const matcher = regex.pattern.matcher(text);
-    if (!matcher.find(start)) return undefined;
+    if (!matcher.find(start)) {
+      meter.charge((text.length - start) * regex.stepsPerCharacter);
+      return undefined;
+    }
+    meter.charge((matcher.end() - start + 1) * regex.stepsPerCharacter);
     const groups: (string | undefined)[] = [];
     for (let group = 1; group <= matcher.groupCount(); group++) groups.push(matcher.group(group) ?? undefined);
     const end = matcher.end();

@@ -12,7 +12,7 @@
  * also make each value safe for the next step (see sandbox.ts).
  */
 import { JSONATA_LIMITS, LimitExceeded } from "./limits.js";
-import { admit, forgetSizes, isFunctionValue, NotData } from "./sandbox.js";
+import { admit, allowFunctionValue, checkTransformTarget, forgetSizes, looksLikeFunctionValue, NotData } from "./sandbox.js";
 
 export { JSONATA_LIMITS, LIMIT_MESSAGES, LimitExceeded, type LimitKind } from "./limits.js";
 
@@ -32,6 +32,8 @@ export interface CostMarks {
   readonly concatenations: ReadonlySet<object>;
   /** Value expressions of object constructors and groupings. */
   readonly objectValues: ReadonlySet<object>;
+  /** The update clauses of transforms (`|pattern|update|`), evaluated on each match before it is changed. */
+  readonly transformUpdates: ReadonlySet<object>;
   /** The first term of each order-by (`^(...)`), with the order-by: it is evaluated twice per comparison. */
   readonly sortTerms: ReadonlyMap<object, object>;
 }
@@ -83,11 +85,22 @@ export function charge(run: Run, steps: number): void {
   if (run.steps > JSONATA_LIMITS.maxSteps) throw new LimitExceeded("timeout");
 }
 
+/** Refuses work of `steps` that the evaluation's budget cannot pay for, before it is done. */
+export function afford(run: Run, steps: number): void {
+  if (run.steps + steps > JSONATA_LIMITS.maxSteps) throw new LimitExceeded("timeout");
+}
+
 /** Counts work on `values` values (array items, members). */
 export const chargeValues = (run: Run, values: number): void => charge(run, values / JSONATA_LIMITS.valuesPerStep);
 
+/** Counts `values` values made (new arrays and objects, their members). */
+export const chargeMade = (run: Run, values: number): void => charge(run, values / JSONATA_LIMITS.madePerStep);
+
 /** Counts work on `characters` characters. */
 export const chargeCharacters = (run: Run, characters: number): void => charge(run, characters / JSONATA_LIMITS.charactersPerStep);
+
+/** Counts `characters` characters of new strings. */
+export const chargeCharactersMade = (run: Run, characters: number): void => charge(run, characters / JSONATA_LIMITS.charactersMadePerStep);
 
 /** Refuses a string or array past the size bounds. */
 export function checkSize(value: unknown): void {
@@ -109,6 +122,7 @@ export function enterNode(node: unknown, input: unknown, frame: Frame): void {
   const call = run.marks.lambdaBodies.has(key);
   charge(run, call ? 1 + JSONATA_LIMITS.callCost : 1);
   if (call && ++run.depth > JSONATA_LIMITS.maxCallDepth) throw new LimitExceeded("depth");
+  if (run.marks.transformUpdates.has(key)) checkTransformTarget(input);
   // A transform hands its pattern a fresh copy that no step has seen yet.
   const size = admit(input);
   // Reading a field of an array reads it from every item, nested arrays included.
@@ -133,19 +147,32 @@ export function exitNode(node: unknown, _input: unknown, frame: Frame, result: u
   checkSize(result);
   // An object holding a JavaScript function under `then` is a thenable: jsonata would await it
   // forever. Only lambdas (which are not JavaScript functions) may be stored in objects.
-  if (typeof result === "function" && marks.objectValues.has(key)) throw new NotData("A function given as an argument or a regular expression cannot be stored in an object.");
-  const size = admit(result);
-  if (Array.isArray(result)) chargeValues(run, result.length);
+  if (marks.objectValues.has(key) && holdsFunction(result)) throw new NotData("A function given as an argument or a regular expression cannot be stored in an object.");
+  const type = (node as { type?: unknown }).type;
+  if (makesFunctionValue(node as Record<string, unknown>) && typeof result === "object" && result !== null && looksLikeFunctionValue(result)) {
+    allowFunctionValue(result);
+    if (type === "transform") forgetChanges(result);
+  }
+  const size = admit(result, (made) => chargeMade(run, made));
   if (marks.wholeValues.has(key) && typeof result === "object" && result !== null) chargeValues(run, size);
-  if (marks.concatenations.has(key) && typeof result === "string") chargeCharacters(run, result.length);
+  if (marks.concatenations.has(key) && typeof result === "string") chargeCharactersMade(run, result.length);
   const items = marks.constructorItems.get(key);
   // Each item is appended to a copy of all items before it.
   if (items !== undefined) chargeValues(run, items * (Array.isArray(result) ? result.length : 1));
   const owner = marks.groupKeys.get(key);
   if (owner !== undefined && typeof result === "string") countGroupKey(run, owner, result);
   if (marks.groupOwners.has(key)) leaveGroup(run, key);
-  if ((node as { type?: unknown }).type === "transform") forgetChanges(result);
 }
+
+/** A JavaScript function, or a one-item sequence of one (jsonata unwraps it after this hook). */
+const holdsFunction = (value: unknown): boolean => typeof value === "function" || (Array.isArray(value) && value.length === 1 && typeof value[0] === "function");
+
+/**
+ * True for a node whose value, when it looks like a function value, is one jsonata made: a lambda,
+ * a partial application or a transform, with nothing (a predicate, a grouping) applied to it.
+ */
+const makesFunctionValue = (node: Record<string, unknown>): boolean =>
+  (node["type"] === "lambda" || node["type"] === "partial" || node["type"] === "transform") && node["predicate"] === undefined && node["group"] === undefined && node["stages"] === undefined;
 
 /**
  * One evaluation of an order-by's first term. jsonata's merge copies the rest of a list for each
@@ -176,8 +203,7 @@ function leaveGroup(run: Run, owner: object): void {
 }
 
 /** A transform changes its copy in place after its pattern measured it: measure its result afresh. */
-function forgetChanges(transform: unknown): void {
-  if (typeof transform !== "object" || transform === null || !isFunctionValue(transform)) return;
+function forgetChanges(transform: object): void {
   const definition = transform as { implementation?: unknown };
   const original = definition.implementation;
   if (typeof original !== "function") return;

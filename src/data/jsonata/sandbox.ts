@@ -26,12 +26,15 @@ export class NotData extends Error {
   }
 }
 
-/** Functions stepfold hands to expressions; no other JavaScript function may appear in a value. */
-const ourFunctions = new WeakSet<object>();
+/**
+ * Marks the JavaScript functions that may appear in an evaluation (a symbol no expression can
+ * write: cheaper than a table for the search function of each of thousands of regex matches).
+ */
+const ALLOWED: unique symbol = Symbol("stepfold allowed function");
 
 /** Lets `fn` appear in an evaluation. */
 export function allowFunction<F extends object>(fn: F): F {
-  ourFunctions.add(fn);
+  Object.defineProperty(fn, ALLOWED, { value: true });
   return fn;
 }
 
@@ -53,21 +56,40 @@ export const DATA_PROTOTYPE: object = Object.freeze(
 /** A new empty object for an expression's data. */
 export const dataObject = (): Record<string, unknown> => Object.create(DATA_PROTOTYPE) as Record<string, unknown>;
 
-/** True for jsonata's own function values (a lambda, a built-in): opaque, never walked. */
-export function isFunctionValue(value: object): boolean {
-  const record = value as Record<string, unknown>;
-  if (Object.prototype.hasOwnProperty.call(record, "_jsonata_lambda")) return record["_jsonata_lambda"] === true;
-  return Object.prototype.hasOwnProperty.call(record, "_jsonata_function") && record["_jsonata_function"] === true;
+/**
+ * jsonata's function values that evaluations made (lambdas, partial applications, transforms) or
+ * that stepfold gives them (built-ins): opaque, never walked. An object that merely says it is
+ * one (`{"_jsonata_lambda": true, "body": ...}`) is refused: jsonata would run it as a function.
+ */
+const ourFunctionValues = new WeakSet<object>();
+
+/** Lets `value`, a function value made by jsonata or stepfold, appear in an evaluation. */
+export function allowFunctionValue<T extends object>(value: T): T {
+  ourFunctionValues.add(value);
+  return value;
 }
 
-/** Unfolded sizes of admitted containers (1 for the container, plus its members'). */
-const sizes = new WeakMap<object, number>();
+/** True for an object jsonata takes for a function value (it checks these two members). */
+export function looksLikeFunctionValue(value: object): boolean {
+  const record = value as Record<string, unknown>;
+  return record["_jsonata_lambda"] === true || record["_jsonata_function"] === true;
+}
+
+/** True for a function value made by jsonata or stepfold. */
+export const isFunctionValue = (value: object): boolean => ourFunctionValues.has(value);
+
+/**
+ * The unfolded size of an admitted container (1 for the container, plus its members'), kept on
+ * the container under a symbol: invisible to expressions, to JSON and to `Object.keys`, and
+ * cheaper than a table for the thousands of containers a copy of the input holds.
+ */
+const SIZE: unique symbol = Symbol("stepfold size");
 
 const tooBig = (size: number): boolean => size > JSONATA_LIMITS.maxValues;
 
 /** Records the unfolded size of a container made for an expression (a copy of its data). */
 export function measured(container: object, size: number): void {
-  sizes.set(container, size);
+  Object.defineProperty(container, SIZE, { value: size, configurable: true });
 }
 
 /**
@@ -82,24 +104,30 @@ function isArgumentClosure(fn: object): boolean {
 /** Checks one member of a container; returns its unfolded size once known, or -1 to walk it. */
 function memberSize(value: unknown): number {
   if (typeof value === "function") {
-    if (!ourFunctions.has(value)) {
+    if (!Object.hasOwn(value, ALLOWED)) {
       if (!isArgumentClosure(value)) throw new NotData();
-      ourFunctions.add(value);
+      allowFunction(value);
     }
     return 1;
   }
   if (typeof value !== "object" || value === null) return 1;
-  return sizes.get(value) ?? (isFunctionValue(value) ? 1 : -1);
+  // Own only: an object made to inherit from data (`{"__proto__": x}`) would read x's size.
+  if (Object.hasOwn(value, SIZE)) return (value as { [SIZE]: number })[SIZE];
+  if (ourFunctionValues.has(value)) return 1;
+  if (looksLikeFunctionValue(value)) throw new NotData("The expression made an object that poses as a function.");
+  return -1;
 }
 
 /** Gives a plain object DATA_PROTOTYPE, or refuses what is not plain data. */
 function adoptObject(value: object): void {
-  const prototype = Object.getPrototypeOf(value) as object | null;
-  if (prototype === DATA_PROTOTYPE) return;
   // Anything whose own class is not Object (a Date, a Promise, a RegExp...) or that is a prototype.
-  if (Object.prototype.toString.call(value) !== "[object Object]" || value === Object.prototype || value === DATA_PROTOTYPE) throw new NotData();
+  if (Object.prototype.toString.call(value) !== "[object Object]" || value === Object.prototype || value === DATA_PROTOTYPE || !Object.isExtensible(value)) {
+    throw new NotData();
+  }
+  // jsonata awaits its values: one with a callable `then` would be awaited forever.
+  if (typeof (value as { then?: unknown }).then === "function") throw new NotData("A value with a function named 'then' cannot be used.");
   // `{"__proto__": x}` makes an object inherit from data x: it keeps its own members only.
-  Object.setPrototypeOf(value, DATA_PROTOTYPE);
+  if (Object.getPrototypeOf(value) !== DATA_PROTOTYPE) Object.setPrototypeOf(value, DATA_PROTOTYPE);
 }
 
 /** The own members to walk: an array's items, an object's enumerable own values. */
@@ -109,12 +137,13 @@ const membersOf = (value: object): readonly unknown[] => (Array.isArray(value) ?
  * Makes a value safe for the next step of an evaluation: every object in it gets
  * {@link DATA_PROTOTYPE}, and it is refused ({@link NotData}) if it holds a JavaScript function
  * stepfold did not make or an object that is not plain data, or ({@link LimitExceeded}) if its
- * unfolded size passes the memory bound. Already admitted parts are not walked again. Returns the
- * unfolded size.
+ * unfolded size passes the memory bound. Already admitted parts are not walked again: `made` is told
+ * how many members the new parts hold (values the evaluation made). Returns the unfolded size.
  */
-export function admit(value: unknown): number {
+export function admit(value: unknown, made?: (members: number) => void): number {
   const size = memberSize(value);
   if (size >= 0) return size;
+  let walked = 0;
   // An explicit stack: a value may be nested far deeper than the call stack allows.
   const stack: { readonly container: object; readonly members: readonly unknown[]; index: number; total: number }[] = [];
   const opened = new Set<object>();
@@ -123,7 +152,7 @@ export function admit(value: unknown): number {
     if (opened.has(container)) throw new NotData("The expression made a value that contains itself.");
     opened.add(container);
     if (Array.isArray(container)) {
-      if (Object.getPrototypeOf(container) !== Array.prototype) throw new NotData();
+      if (Object.getPrototypeOf(container) !== Array.prototype || !Object.isExtensible(container)) throw new NotData();
     } else {
       adoptObject(container);
     }
@@ -135,6 +164,7 @@ export function admit(value: unknown): number {
     const top = stack[stack.length - 1] as (typeof stack)[number];
     if (top.index < top.members.length) {
       const member = top.members[top.index++];
+      walked++;
       const known = memberSize(member);
       if (known < 0) {
         open(member as object);
@@ -146,7 +176,7 @@ export function admit(value: unknown): number {
     }
     stack.pop();
     opened.delete(top.container);
-    sizes.set(top.container, top.total);
+    measured(top.container, top.total);
     done = top.total;
     const parent = stack[stack.length - 1];
     if (parent !== undefined) {
@@ -154,11 +184,37 @@ export function admit(value: unknown): number {
       if (tooBig(parent.total)) throw new LimitExceeded("memory");
     }
   }
+  made?.(walked);
   return done;
 }
 
 /** The unfolded size of a value (1 for a scalar), admitting it first if it was not yet. */
 export const unfoldedSize = (value: unknown): number => admit(value);
+
+/** Marks the containers of the copy a transform makes, which alone it may change. */
+const TRANSFORM_COPY: unique symbol = Symbol("stepfold transform copy");
+
+/** Marks every container of `copy` (made by `$clone` for a transform) as one a transform may change. */
+export function markTransformCopy(copy: unknown): void {
+  const stack: unknown[] = [copy];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next !== "object" || next === null || Object.hasOwn(next, TRANSFORM_COPY)) continue;
+    Object.defineProperty(next, TRANSFORM_COPY, { value: true });
+    for (const member of membersOf(next)) stack.push(member);
+  }
+}
+
+/**
+ * Refuses a transform's change to `match` unless it is part of the copy the transform made: a
+ * pattern may name any value (`|$v|{...}|`), and changing one in place would change data other
+ * values share, after their sizes were measured.
+ */
+export function checkTransformTarget(match: unknown): void {
+  if (typeof match === "object" && match !== null && !Object.hasOwn(match, TRANSFORM_COPY)) {
+    throw new NotData("A transform can change only the copy it makes of its input.");
+  }
+}
 
 /**
  * Forgets the sizes measured inside a value that was changed in place (the copy a transform
@@ -169,8 +225,8 @@ export function forgetSizes(value: unknown): void {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const next = stack.pop();
-    if (typeof next !== "object" || next === null || !sizes.has(next) || isFunctionValue(next)) continue;
-    sizes.delete(next);
+    if (typeof next !== "object" || next === null || !Object.hasOwn(next, SIZE)) continue;
+    delete (next as { [SIZE]?: number })[SIZE];
     for (const member of membersOf(next)) stack.push(member);
   }
 }
