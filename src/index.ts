@@ -32,11 +32,11 @@ export type {
   Workflow,
 } from "./definition/model.js";
 
-export { resumeExecution as resume, recoverExecution as recover, DEFAULT_LIMITS } from "./execution/drive.js";
+export { resumeExecution as resume, recoverExecution as recover, DEFAULT_LIMITS, MAX_LIMIT } from "./execution/drive.js";
 export type { Step, StartOptions } from "./execution/drive.js";
 export { evolve } from "./execution/evolve.js";
 export { CommandRejected, HistoryMismatch } from "./execution/rejections.js";
-export type { CommandRejectionCode } from "./execution/rejections.js";
+export type { CommandRejectionCode, HistoryMismatchCode } from "./execution/rejections.js";
 export type { Command, CompleteTask, FailTask, Heartbeat, FireTimer, AdvanceTime, StopExecution } from "./execution/commands.js";
 export type { HistoryEvent, HistoryEventType } from "./execution/events.js";
 export type { Execution, ExecutionStatus, Limits, Pending, TimerPurpose } from "./execution/model.js";

@@ -118,7 +118,7 @@ describe("time", () => {
 
   it("refuses a time that is not ISO 8601", async () => {
     const { execution } = await given(oneTask);
-    expect(await expectRejected(execution, completeTask("3:task", 1, "yesterday"), "MALFORMED_COMMAND")).toBe(`'at' must be an ISO 8601 time, not "yesterday"`);
+    expect(await expectRejected(execution, completeTask("3:task", 1, "yesterday"), "MALFORMED_COMMAND")).toBe(`'at' must be an ISO 8601 time with a UTC offset, such as 2024-01-01T00:00:00Z (a day and time that exist), not "yesterday"`);
     await expectRejected(execution, completeTask("3:task", 1, "1704067200000"), "MALFORMED_COMMAND");
     await expectRejected(execution, raw({ type: "AdvanceTime", at: 5 }), "MALFORMED_COMMAND");
   });
@@ -219,9 +219,9 @@ describe("start", () => {
   });
 
   it("refuses a bad time, seed or name", async () => {
-    expect(await rejected({ at: "soon", seed: 1 }, "MALFORMED_COMMAND")).toBe(`'at' must be an ISO 8601 time, not "soon"`);
-    expect(await rejected({ at: T0, seed: Number.NaN }, "MALFORMED_COMMAND")).toBe("'seed' must be a finite number");
-    expect(await rejected({ at: T0, seed: 1, name: "x".repeat(81) }, "MALFORMED_COMMAND")).toBe("'name' must be 1 to 80 characters");
+    expect(await rejected({ at: "soon", seed: 1 }, "MALFORMED_COMMAND")).toBe(`'at' must be an ISO 8601 time with a UTC offset, such as 2024-01-01T00:00:00Z (a day and time that exist), not "soon"`);
+    expect(await rejected({ at: T0, seed: Number.NaN }, "MALFORMED_COMMAND")).toBe("'seed' must be an integer from 0 to 4294967295, not NaN");
+    expect(await rejected({ at: T0, seed: 1, name: "x".repeat(81) }, "MALFORMED_COMMAND")).toMatch(/^'name' must be 1 to 80 characters, not "x+\.\.\."$/);
     await rejected({ at: T0, seed: 1, name: "" }, "MALFORMED_COMMAND");
   });
 
@@ -240,9 +240,71 @@ describe("command times", () => {
     expect(answered.events.map((e) => e.timestamp)).toEqual(["2024-01-01T00:00:05.000Z", "2024-01-01T00:00:05.000Z", "2024-01-01T00:00:05.000Z"]);
   });
 
-  it("take a day that does not exist as Date reads it (30 February is 1 March)", async () => {
+  it("refuse a day or time that does not exist, rather than roll it over to the next one", async () => {
     const started = await given(task);
-    const answered = await when(started, completeTask("3:task", {}, "2024-02-30T00:00:00.000Z"));
-    expect(answered.events[0]?.timestamp).toBe("2024-03-01T00:00:00.000Z");
+    for (const at of ["2024-02-30T00:00:00.000Z", "2023-02-29T00:00:00Z", "2024-06-31T00:00:00Z", "2024-01-01T24:00:00Z", "2024-12-31T23:59:60Z", "2024-13-01T00:00:00Z", "2024-01-01T00:60:00Z"]) {
+      expect(await expectRejected(started.execution, completeTask("3:task", {}, at), "MALFORMED_COMMAND")).toBe(`'at' must be an ISO 8601 time with a UTC offset, such as 2024-01-01T00:00:00Z (a day and time that exist), not ${JSON.stringify(at)}`);
+    }
+    expect((await when(started, completeTask("3:task", {}, "2024-02-29T23:59:59.999Z"))).events[0]?.timestamp).toBe("2024-02-29T23:59:59.999Z");
+  });
+});
+
+describe("time zones", () => {
+  const task = parse({ StartAt: "T", States: { T: { Type: "Task", Resource: INVOKE, End: true } } });
+
+  /** Runs `work` with the process in time zone `zone` (Node reads TZ again when it is set). */
+  async function inZone<T>(zone: string, work: () => Promise<T>): Promise<T> {
+    const before = process.env["TZ"];
+    process.env["TZ"] = zone;
+    try {
+      return await work();
+    } finally {
+      if (before === undefined) delete process.env["TZ"];
+      else process.env["TZ"] = before;
+    }
+  }
+
+  /** Whatever start and resume make of these times: the events, or the rejection. */
+  async function outcome(startAt: string, answerAt: string): Promise<unknown> {
+    try {
+      const started = await start(task, { at: startAt, seed: 1 });
+      const answered = await resume(started.execution, completeTask("3:task", {}, answerAt));
+      return [...started.events, ...answered.events];
+    } catch (error) {
+      return error instanceof CommandRejected ? { code: error.code, message: error.message } : error;
+    }
+  }
+
+  it("are never the machine's: the same start and resume give the same events under TZ=UTC and TZ=America/New_York", async () => {
+    for (const [startAt, answerAt] of [
+      ["2024-01-01T12:00:00Z", "2024-01-01T08:00:05-05:00"],
+      ["2024-01-01T12:00:00", "2024-01-01T12:00:05Z"],
+      ["2024-01-01T12:00:00Z", "2024-01-01T12:00:05"],
+    ] as const) {
+      const utc = await inZone("UTC", async () => {
+        expect(new Date(2024, 0, 1).getTimezoneOffset()).toBe(0);
+        return outcome(startAt, answerAt);
+      });
+      const newYork = await inZone("America/New_York", async () => {
+        expect(new Date(2024, 0, 1).getTimezoneOffset()).toBe(300);
+        return outcome(startAt, answerAt);
+      });
+      expect(newYork).toEqual(utc);
+    }
+  });
+
+  it("refuse a time without a UTC offset, saying to add Z", async () => {
+    const message = `'at' must say its UTC offset, or it would be read in the machine's time zone: add Z (UTC) or an offset such as +01:00 to "2024-01-01T12:00:00"`;
+    expect(await outcome("2024-01-01T12:00:00", "2024-01-01T12:00:05Z")).toEqual({ code: "MALFORMED_COMMAND", message });
+    const { execution } = await start(task, { at: T0, seed: 1 });
+    expect(await expectRejected(execution, completeTask("3:task", {}, "2024-01-01T12:00:00"), "MALFORMED_COMMAND")).toBe(message);
+    await expectRejected(execution, completeTask("3:task", {}, "2024-01-01T12:00"), "MALFORMED_COMMAND");
+    await expectRejected(execution, advanceTime("2024-01-01"), "MALFORMED_COMMAND");
+  });
+
+  it("keep times within the years 0000 to 9999, which sort as text", async () => {
+    const { execution } = await start(task, { at: T0, seed: 1 });
+    expect(await expectRejected(execution, completeTask("3:task", {}, "9999-12-31T23:00:00-05:00"), "MALFORMED_COMMAND")).toBe(`'at' must fall within the years 0000 to 9999 (UTC), not "9999-12-31T23:00:00-05:00"`);
+    expect((await resume(execution, completeTask("3:task", {}, "9999-12-31T23:59:59.999Z"))).execution.time).toBe("9999-12-31T23:59:59.999Z");
   });
 });

@@ -1,27 +1,34 @@
 /**
  * The three ways to move an execution: `startExecution` (from a workflow and options),
  * `resumeExecution` (an execution and a command) and `recoverExecution` (a workflow and its event
- * log). Each returns a Step: what happened, and what the host must do next.
+ * log). Each returns a Step: what happened, and what the host must do next. None trusts what it is
+ * given: each either returns a Step or throws a typed error with a code (CommandRejected,
+ * HistoryMismatch), and none changes its arguments.
  */
-import { canonicalJson, copyJsonData } from "../data/json.js";
+import { canonicalJson, copyJsonData, describeError } from "../data/json.js";
 import { hashHex } from "../data/hash.js";
 import { jsonByteLength } from "../data/size.js";
 import { parse } from "../definition/parse.js";
-import type { Scope, State, Workflow } from "../definition/model.js";
-import type { Command } from "./commands.js";
+import type { State, Workflow } from "../definition/model.js";
+import { flawText, isList, isRecord, shown, type Flaw } from "./checks.js";
+import { failureOf, readCommand, type Command, type ReadCommand } from "./commands.js";
 import { whenReady, type Eventually } from "./dataflow.js";
 import { Decision, ExecutionOver } from "./decide.js";
 import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
+import { eventFlaw } from "./history.js";
 import { checkSequence, evolve, Ownership, pendingTaskOf, pendingWork, ROOT_RUN, runOf } from "./evolve.js";
-import { EXECUTION_FORMAT, EXECUTION_VERSION, type Execution, type Limits, type Pending, type Run, type TaskWork, type TimerWork, type Writable } from "./model.js";
+import { EXECUTION_FORMAT, EXECUTION_VERSION, type Execution, type Pending, type TaskWork, type TimerWork, type Writable } from "./model.js";
 import { uuidV4 } from "../data/intrinsics/random.js";
+import { checkOptions, readOptions, type StartOptions } from "./options.js";
+import { isoAfter } from "./outcome.js";
 import { randomCursor, seedRandom } from "./random.js";
 import { CommandRejected, HistoryMismatch } from "./rejections.js";
+import { resumableFlaw, scopeOf, seal, soundnessFlaw, trustIn } from "./stored.js";
 import { tableGet } from "./table.js";
+import { readTime } from "./time.js";
 
-/** AWS's limits: 256 KiB payloads, 25,000 history events. */
-export const DEFAULT_LIMITS: Limits = { payloadBytes: 262_144, historyEvents: 25_000 };
+export { DEFAULT_LIMITS, MAX_LIMIT, type StartOptions } from "./options.js";
 
 /** The outcome of a call: the new execution, the events it wrote, and what comes next. */
 export type Step =
@@ -41,35 +48,18 @@ export type Step =
       readonly cause?: string;
     };
 
-/** How to start an execution; `at` and `seed` make it reproducible. */
-export interface StartOptions {
-  /** The execution input (default `{}`). */
-  readonly input?: unknown;
-  /** The execution name (default: a UUID drawn from the seed). */
-  readonly name?: string;
-  /** When the execution starts (ISO 8601). */
-  readonly at: string;
-  /** The seed of every random number the execution draws. */
-  readonly seed: number;
-  /** The state machine's ARN (its name is the ARN's last part). */
-  readonly stateMachineArn?: string;
-  /** The role the execution runs as (`$$.Execution.RoleArn`). */
-  readonly roleArn?: string;
-  /** STANDARD (default) or EXPRESS: the execution ARN and the context object differ. */
-  readonly type?: "STANDARD" | "EXPRESS";
-  /** Payload and history limits (default: AWS's, see DEFAULT_LIMITS). */
-  readonly limits?: Partial<Limits>;
-}
-
 const fingerprints = new WeakMap<Workflow, string>();
 const workflowsByFingerprint = new Map<string, Workflow>();
 const WORKFLOW_CACHE_SIZE = 64;
+
+/** The fingerprint of a definition: a SHA-256 of it with keys sorted. */
+const definitionFingerprint = (definition: Readonly<Record<string, unknown>>): string => hashHex(canonicalJson(definition), "SHA-256");
 
 /** The fingerprint of a workflow: a SHA-256 of its definition with keys sorted. */
 export function fingerprintOf(workflow: Workflow): string {
   let fingerprint = fingerprints.get(workflow);
   if (fingerprint === undefined) {
-    fingerprint = hashHex(canonicalJson(workflow.definition), "SHA-256");
+    fingerprint = definitionFingerprint(workflow.definition);
     fingerprints.set(workflow, fingerprint);
     remember(fingerprint, workflow);
   }
@@ -85,10 +75,37 @@ function remember(fingerprint: string, workflow: Workflow): void {
   }
 }
 
-/** The workflow an execution runs: from the cache, or parsed again from the definition it carries. */
-function workflowOf(execution: Execution): Workflow {
+/** The workflow parse made of each value start or recover was given (and of each such workflow, itself). */
+const parsedWorkflows = new WeakMap<object, Workflow>();
+
+/**
+ * The Workflow to run for a value given as one: what `parse` makes of its definition, so that
+ * nothing compiled elsewhere is ever run. Undefined for a value that is not shaped as a Workflow
+ * or whose definition `parse` refuses.
+ */
+function parsedWorkflow(value: unknown): Workflow | undefined {
+  if (!isRecord(value)) return undefined;
+  const known = parsedWorkflows.get(value);
+  if (known) return known;
+  let workflow: Workflow;
+  try {
+    if (!(value["states"] instanceof Map) || !isRecord(value["root"]) || !isRecord(value["definition"])) return undefined;
+    workflow = parse(value["definition"]);
+  } catch {
+    return undefined;
+  }
+  parsedWorkflows.set(value, workflow);
+  parsedWorkflows.set(workflow, workflow);
+  return workflow;
+}
+
+/**
+ * The workflow an execution runs: from the cache, or parsed again from the definition it carries.
+ * `known` says the execution is stepfold's own, whose definition matches its fingerprint.
+ */
+function workflowOf(execution: Execution, known: boolean): Workflow {
   const cached = workflowsByFingerprint.get(execution.workflow);
-  if (cached) return cached;
+  if (cached && (known || definitionFingerprint(execution.definition) === execution.workflow)) return cached;
   let workflow: Workflow;
   try {
     workflow = parse(execution.definition);
@@ -101,54 +118,46 @@ function workflowOf(execution: Execution): Workflow {
   return workflow;
 }
 
-const isTime = (value: unknown): value is string => typeof value === "string" && !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}T/.test(value);
-const CANONICAL_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
-
-/** The number written by `count` ASCII digits of `text` from `from` on. */
-function digitsAt(text: string, from: number, count: number): number {
-  let n = 0;
-  for (let i = from; i < from + count; i++) n = n * 10 + text.charCodeAt(i) - 48;
-  return n;
+/**
+ * A promise of what `work` gives; what it throws becomes a typed error (`typed`), whether it throws
+ * at once or later. Synchronous work costs no promise but the one returned.
+ */
+function settled(work: () => Step | Promise<Step>, typed: (error: unknown) => unknown): Promise<Step> {
+  try {
+    const step = work();
+    return step instanceof Promise ? step.then(undefined, (error: unknown) => Promise.reject(typed(error))) : Promise.resolve(step);
+  } catch (error) {
+    return Promise.reject(typed(error));
+  }
 }
 
-/** True for a time already in the canonical form toISOString writes (a real calendar day included). */
-function isCanonicalTime(value: string): boolean {
-  // `test` and digit arithmetic: this runs once per command, and exec's match array is garbage.
-  if (!CANONICAL_TIME.test(value)) return false;
-  const year = digitsAt(value, 0, 4);
-  const month = digitsAt(value, 5, 2);
-  const day = digitsAt(value, 8, 2);
-  const days = month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  return day <= days;
+/** A CommandRejected as it is; anything else, which stepfold did not foresee, as an INTERNAL_ERROR holding it. */
+function asRejection(error: unknown): CommandRejected {
+  if (error instanceof CommandRejected) return error;
+  return new CommandRejected("INTERNAL_ERROR", `stepfold failed unexpectedly and changed nothing (please report it): ${describeError(error)}`, { cause: error });
 }
 
-/** A time in the canonical form toISOString writes, or undefined for what is no ISO 8601 time (canonical ones need no round trip through Date). */
-function canonicalTime(value: unknown): string | undefined {
-  if (typeof value === "string" && isCanonicalTime(value)) return value;
-  return isTime(value) ? new Date(Date.parse(value)).toISOString() : undefined;
+/**
+ * Starts an execution of `workflow`. Refuses (CommandRejected MALFORMED_COMMAND) a workflow that
+ * `parse` did not make, and options that do not fit (see StartOptions).
+ */
+export function startExecution(workflow: Workflow, options: StartOptions): Promise<Step> {
+  return settled(() => startChecked(workflow, options), asRejection);
 }
 
-/** Starts an execution of `workflow`. */
-export async function startExecution(workflow: Workflow, options: StartOptions): Promise<Step> {
-  const at = canonicalTime(options.at);
-  if (at === undefined) throw new CommandRejected("MALFORMED_COMMAND", `'at' must be an ISO 8601 time, not ${JSON.stringify(options.at)}`);
-  if (typeof options.seed !== "number" || !Number.isFinite(options.seed)) throw new CommandRejected("MALFORMED_COMMAND", "'seed' must be a finite number");
-  const copied = copyJsonData(options.input === undefined ? {} : options.input);
+function startChecked(given: Workflow, options: StartOptions): Promise<Step> {
+  const workflow = parsedWorkflow(given);
+  if (!workflow) throw new CommandRejected("MALFORMED_COMMAND", "The workflow is not a Workflow made by parse");
+  const { input: givenInput, at, seed, name: givenName, stateMachineArn, roleArn, type, limits } = checkOptions(readOptions(options));
+  const copied = copyJsonData(givenInput === undefined ? {} : givenInput);
   if (!copied.ok) throw new CommandRejected("MALFORMED_COMMAND", `The input is not JSON data: ${copied.message}`);
-  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const input = copied.value;
   if (jsonByteLength(input, limits.payloadBytes) > limits.payloadBytes) {
     throw new CommandRejected("INPUT_TOO_LARGE", `The input is larger than ${limits.payloadBytes} bytes`);
   }
-  const seed = options.seed;
   const cursor = randomCursor(seedRandom(seed));
-  const name = options.name ?? uuidV4(cursor.next);
-  if (typeof name !== "string" || name.length === 0 || name.length > 80) throw new CommandRejected("MALFORMED_COMMAND", "'name' must be 1 to 80 characters");
-  const stateMachineArn = options.stateMachineArn ?? "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine";
-  const roleArn = options.roleArn ?? "arn:aws:iam::123456789012:role/stepfold";
+  const name = givenName ?? uuidV4(cursor.next);
   const stateMachineName = stateMachineArn.slice(stateMachineArn.lastIndexOf(":") + 1);
-  const type = options.type ?? "STANDARD";
-  if (type !== "STANDARD" && type !== "EXPRESS") throw new CommandRejected("MALFORMED_COMMAND", "'type' must be STANDARD or EXPRESS");
   const executionArn =
     type === "EXPRESS"
       ? `${stateMachineArn.replace(":stateMachine:", ":express:")}:${name}:${uuidV4(cursor.next)}`
@@ -164,29 +173,42 @@ export async function startExecution(workflow: Workflow, options: StartOptions):
     workflow: fingerprint,
     seed,
     limits,
-    ...(workflow.timeoutSeconds !== undefined
-      ? { timer: { id: "execution:timeout", until: new Date(Date.parse(at) + workflow.timeoutSeconds * 1000).toISOString() } }
-      : {}),
+    ...(workflow.timeoutSeconds !== undefined ? { timer: { id: "execution:timeout", until: isoAfter(Date.parse(at), workflow.timeoutSeconds) } } : {}),
     random: cursor.state(),
   };
-  const execution = evolve(undefined, started, workflow.definition);
+  const execution = evolve(undefined, started, workflow.definition, new Ownership(true));
   const decision = new Decision(workflow, execution, at, true);
   decision.events.push(started);
   return run(decision, async () => {
     decision.enqueueEnter(ROOT_RUN, workflow.root.startAt, input);
     await decision.drain();
-  });
+  }) as Promise<Step>;
 }
 
-/** Carries out one command on an execution. */
-export async function resumeExecution(execution: Execution, command: Command): Promise<Step> {
-  if (execution === null || typeof execution !== "object" || execution.format !== EXECUTION_FORMAT) {
-    throw new CommandRejected("MALFORMED_EXECUTION", notAnExecution(execution));
-  }
+/**
+ * Carries out one command on an execution. Refuses a command that does not fit (CommandRejected,
+ * with its code), an execution stepfold did not make or that was edited (MALFORMED_EXECUTION,
+ * naming the first field that does not fit); an execution stepfold has not seen before is checked
+ * through once, then trusted. What stepfold did not foresee is an INTERNAL_ERROR.
+ */
+export function resumeExecution(execution: Execution, command: Command): Promise<Step> {
+  return settled(() => resumeChecked(execution, command), asRejection);
+}
+
+const malformedExecution = (found: Flaw): CommandRejected => new CommandRejected("MALFORMED_EXECUTION", `The execution is malformed: ${flawText(found)}`);
+
+function resumeChecked(execution: Execution, given: Command): Step | Promise<Step> {
+  if (!isRecord(execution) || execution.format !== EXECUTION_FORMAT) throw new CommandRejected("MALFORMED_EXECUTION", notAnExecution(execution));
+  // A sealed execution (stepfold's own) needs no look; one checked before, a look at its top; a new one, a check through.
+  const trust = trustIn(execution);
+  const flawed = soundnessFlaw(execution);
+  if (flawed) throw malformedExecution(flawed);
   if (execution.status !== "RUNNING") throw new CommandRejected("EXECUTION_ENDED", `The execution has already ended (${execution.status})`);
-  if (command === null || typeof command !== "object") throw new CommandRejected("MALFORMED_COMMAND", "A command must be an object");
-  const at = commandTime(execution, command);
-  const workflow = workflowOf(execution);
+  const command = readCommand(given);
+  const at = commandTime(execution, command.at);
+  const workflow = workflowOf(execution, trust === "sealed");
+  const unfit = trust === "unknown" ? resumableFlaw(execution, workflow) : undefined;
+  if (unfit) throw malformedExecution(unfit);
   const decision = new Decision(workflow, execution, at);
   switch (command.type) {
     case "CompleteTask": {
@@ -197,17 +219,13 @@ export async function resumeExecution(execution: Execution, command: Command): P
     }
     case "FailTask": {
       const task = pendingTask(execution, command.id);
-      for (const field of ["error", "cause"] as const) {
-        if (command[field] !== undefined && typeof command[field] !== "string") throw new CommandRejected("MALFORMED_COMMAND", `'${field}' must be a string`);
-      }
-      const failure = { ...(command.error !== undefined ? { error: command.error } : {}), ...(command.cause !== undefined ? { cause: command.cause } : {}) };
+      const failure = failureOf(command);
       return run(decision, () => taskFailed(decision, task, failure as { error: string; cause: string }).then(() => decision.drain()));
     }
     case "Heartbeat": {
       const task = pendingTask(execution, command.id);
       if (task.heartbeatSeconds === undefined || task.heartbeatTimer === undefined) return run(decision, async () => {});
-      const heartbeatSeconds = task.heartbeatSeconds;
-      const until = new Date(Date.parse(at) + heartbeatSeconds * 1000).toISOString();
+      const until = isoAfter(Date.parse(at), task.heartbeatSeconds);
       return run(decision, async () => {
         decision.emit(task.run, { type: "TaskHeartbeat", taskId: task.id, timer: { id: `${decision.nextEventId}:heartbeat`, until } });
       });
@@ -230,32 +248,21 @@ export async function resumeExecution(execution: Execution, command: Command): P
           await decision.drain();
         }
       });
-    case "StopExecution":
-      for (const field of ["error", "cause"] as const) {
-        if (command[field] !== undefined && typeof command[field] !== "string") throw new CommandRejected("MALFORMED_COMMAND", `'${field}' must be a string`);
-      }
+    case "StopExecution": {
+      const failure = failureOf(command);
       return run(decision, async () => {
         decision.abortRun(ROOT_RUN);
-        decision.emit(
-          ROOT_RUN,
-          {
-            type: "ExecutionAborted",
-            executionAbortedEventDetails: {
-              ...(command.error !== undefined ? { error: command.error } : {}),
-              ...(command.cause !== undefined ? { cause: command.cause } : {}),
-            },
-          },
-          0,
-        );
+        decision.emit(ROOT_RUN, { type: "ExecutionAborted", executionAbortedEventDetails: failure }, 0);
       });
+    }
     default:
-      throw new CommandRejected("MALFORMED_COMMAND", `Unknown command type ${JSON.stringify((command as { type?: unknown }).type)}`);
+      throw new CommandRejected("MALFORMED_COMMAND", command.type === undefined ? "The command has no type" : `Unknown command type ${shown(command.type)}`);
   }
 }
 
 /** Why `resume` refuses a value as an execution: one stored by another version of stepfold says which, and what to do. */
 function notAnExecution(value: unknown): string {
-  const format = value !== null && typeof value === "object" ? (value as { format?: unknown }).format : undefined;
+  const format = isRecord(value) ? value["format"] : undefined;
   const version = typeof format === "string" ? /^stepfold-execution\/(\d+)$/.exec(format)?.[1] : undefined;
   if (version === undefined) return "This is not an execution made by stepfold";
   const stored = `${String(format)}; this one reads ${EXECUTION_FORMAT}`;
@@ -264,13 +271,13 @@ function notAnExecution(value: unknown): string {
     : `This execution was stored by a later version of stepfold (${stored})`;
 }
 
-function commandTime(execution: Execution, command: Command): string {
-  const at = command.at;
+/** The time a command happens: its `at`, or the execution's latest event's time without one. */
+function commandTime(execution: Execution, at: ReadCommand["at"]): string {
   if (at === undefined) return execution.time;
-  const normalized = canonicalTime(at);
-  if (normalized === undefined) throw new CommandRejected("MALFORMED_COMMAND", `'at' must be an ISO 8601 time, not ${JSON.stringify(at)}`);
-  if (normalized < execution.time) throw new CommandRejected("TIME_WENT_BACKWARDS", `'at' (${normalized}) is before the execution's latest event (${execution.time})`);
-  return normalized;
+  const read = readTime(at, "'at'");
+  if (!read.ok) throw new CommandRejected("MALFORMED_COMMAND", read.problem);
+  if (read.time < execution.time) throw new CommandRejected("TIME_WENT_BACKWARDS", `'at' (${read.time}) is before the execution's latest event (${execution.time})`);
+  return read.time;
 }
 
 /** The pending task with this id or task token. */
@@ -288,16 +295,25 @@ function pendingTask(execution: Execution, id: unknown): TaskWork {
 function run(decision: Decision, work: () => Eventually<void>): Promise<Step> | Step {
   try {
     const done = work();
-    if (done instanceof Promise) return done.then(() => stepOf(decision.execution, decision.events), (error: unknown) => overOrThrow(decision, error));
+    if (done instanceof Promise) return done.then(() => madeStep(decision), (error: unknown) => overOrThrow(decision, error));
   } catch (error) {
     return overOrThrow(decision, error);
   }
-  return stepOf(decision.execution, decision.events);
+  return madeStep(decision);
 }
 
 /** The Step after an Execution* end event stopped the work; any other error goes on up. */
 function overOrThrow(decision: Decision, error: unknown): Step {
   if (!(error instanceof ExecutionOver)) throw error;
+  return madeStep(decision);
+}
+
+/**
+ * The Step a decision ends in. An execution it made is sealed, for `resume` to trust; one that wrote
+ * no events left the execution it was given, which is the caller's, as it was.
+ */
+function madeStep(decision: Decision): Step {
+  if (decision.events.length > 0) seal(decision.execution);
   return stepOf(decision.execution, decision.events);
 }
 
@@ -371,43 +387,54 @@ function timerItem(timer: TimerWork): Pending {
 /**
  * Rebuilds an execution from its event log: the same execution, pending work, status and output
  * the live run had after its last event. Throws HistoryMismatch, naming the first event that does
- * not fit, for a log with a gap, an unknown state, an impossible transition or another definition.
+ * not fit and with a code: MALFORMED_EVENT for an event that is not well-formed (an unknown type, a
+ * field missing or of the wrong type, ids not 1, 2, 3, ..., a previousEventId that is not earlier,
+ * a time that is not canonical or goes back), DOES_NOT_FIT for one the workflow does not allow (an
+ * unknown state, an impossible transition, another definition, a log that leaves a state waiting
+ * for nothing), NOT_A_WORKFLOW (event 0) for a workflow `parse` did not make, INTERNAL_ERROR for
+ * what stepfold did not foresee.
  */
-export function recoverExecution(workflow: Workflow, events: readonly HistoryEvent[]): Step {
-  if (!Array.isArray(events) || events.length === 0) throw new HistoryMismatch(0, "the log is empty (or not a list of events)");
-  const fingerprint = fingerprintOf(workflow);
-  let execution: Execution | undefined;
-  // The fold owns everything it builds, so evolve updates it in place instead of copying per event.
-  const owned = new Ownership(true);
-  for (const [index, event] of events.entries()) {
-    const id = event !== null && typeof event === "object" && typeof event.id === "number" ? event.id : index + 1;
-    try {
-      if (event === null || typeof event !== "object" || typeof event.type !== "string" || typeof event.timestamp !== "string") {
-        throw new HistoryMismatch(id, "it is not an event (an object with id, type and timestamp)");
-      }
-      if (event.type === "ExecutionStarted" && event.workflow !== fingerprint) {
-        throw new HistoryMismatch(id, "the log was written by another state machine definition");
-      }
+export function recoverExecution(given: Workflow, events: readonly HistoryEvent[]): Step {
+  let id = 0;
+  try {
+    const workflow = parsedWorkflow(given);
+    if (!workflow) throw new HistoryMismatch(0, "the workflow is not a Workflow made by parse", "NOT_A_WORKFLOW");
+    if (!isList(events) || events.length === 0) throw new HistoryMismatch(0, "the log is empty (or not a list of events)", "MALFORMED_EVENT");
+    const fingerprint = fingerprintOf(workflow);
+    let execution: Execution | undefined;
+    // The fold owns everything it builds, so evolve updates it in place instead of copying per event.
+    const owned = new Ownership(true);
+    for (let index = 0; index < events.length; index++) {
+      const event: unknown = events[index];
+      id = index + 1;
+      checkShape(event, id, execution?.time);
+      id = event.id;
+      if (event.type === "ExecutionStarted" && event.workflow !== fingerprint) throw new HistoryMismatch(id, "the log was written by another state machine definition");
       if (execution) {
         checkSequence(execution, event);
         checkFits(workflow, execution, event);
       }
       execution = evolve(execution, event, workflow.definition, owned);
-    } catch (error) {
-      if (error instanceof HistoryMismatch) throw error;
-      throw new HistoryMismatch(id, `it is malformed (${(error as Error).message})`);
     }
+    const recovered = execution as Execution;
+    const unfit = resumableFlaw(recovered, workflow);
+    if (unfit) throw new HistoryMismatch(id, `the log leaves the execution unable to go on: ${flawText(unfit)}`);
+    seal(recovered);
+    return stepOf(recovered, events);
+  } catch (error) {
+    if (error instanceof HistoryMismatch) throw error;
+    throw new HistoryMismatch(id, `recovering it failed unexpectedly (${describeError(error)})`, "INTERNAL_ERROR", { cause: error });
   }
-  return stepOf(execution as Execution, events);
 }
 
-/** The scope a run executes, in the workflow. */
-function scopeOf(workflow: Workflow, run: Run): Scope | undefined {
-  if (run.scope.kind === "root") return workflow.root;
-  const owner = workflow.states.get(run.scope.state);
-  if (owner?.type === "Parallel") return owner.branches[run.scope.index];
-  if (owner?.type === "Map") return owner.processor;
-  return undefined;
+/**
+ * An event of a log must be well-formed: its type known, and every field evolve reads of that type
+ * there, with its type. `checkedTime` is the time of the event before, known canonical.
+ */
+function checkShape(event: unknown, id: number, checkedTime: string | undefined): asserts event is HistoryEvent {
+  if (!isRecord(event)) throw new HistoryMismatch(id, "it is not an event (an object with id, type and timestamp)", "MALFORMED_EVENT");
+  const found = eventFlaw(event, checkedTime);
+  if (found) throw new HistoryMismatch(typeof event["id"] === "number" && Number.isSafeInteger(event["id"]) ? event["id"] : id, flawText(found), "MALFORMED_EVENT");
 }
 
 /** The states a state may go to next. */
@@ -444,16 +471,14 @@ function checkFits(workflow: Workflow, execution: Execution, event: HistoryEvent
     const state = workflow.states.get(event.stateExitedEventDetails.name);
     if (state && !targetsOf(state).includes(event.next)) mismatch(`state '${state.name}' cannot go to '${event.next}'`);
   }
-  if (event.type === "ParallelStateStarted") {
-    const state = run?.state && workflow.states.get(run.state.name);
-    if (state?.type !== "Parallel" || state.branches.length !== event.branches) mismatch("it does not match the Parallel state's branches");
+  // The state the run is in, for the events a state writes while it runs.
+  const active = run?.state ? workflow.states.get(run.state.name) : undefined;
+  if (event.type === "ParallelStateStarted" && (active?.type !== "Parallel" || active.branches.length !== event.branches)) mismatch("it does not match the Parallel state's branches");
+  if (event.type === "MapStateStarted" && active?.type !== "Map") mismatch("the run is not in a Map state");
+  if ((event.type === "TaskScheduled" || event.type === "LambdaFunctionScheduled" || event.type === "ActivityScheduled") && active?.type !== "Task") {
+    mismatch("the run is not in a Task state");
   }
-  if (event.type === "MapStateStarted") {
-    const state = run?.state && workflow.states.get(run.state.name);
-    if (state?.type !== "Map") mismatch("the run is not in a Map state");
-  }
-  if (event.type === "TaskScheduled" || event.type === "LambdaFunctionScheduled" || event.type === "ActivityScheduled") {
-    const state = run?.state && workflow.states.get(run.state.name);
-    if (state?.type !== "Task") mismatch("the run is not in a Task state");
-  }
+  if ("stateEnteredEventDetails" in event && event.timer !== undefined && event.type !== "WaitStateEntered") mismatch("only a Wait state's Entered event starts a timer");
+  const retry = "retry" in event ? event.retry : undefined;
+  if (retry && !(active && "retry" in active && retry.retrier < active.retry.length)) mismatch(`the state has no retrier ${retry.retrier}`);
 }

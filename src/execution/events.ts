@@ -4,7 +4,8 @@
  * `stateEnteredEventDetails`, ... Payloads are JSON values rather than JSON text. Fields AWS does
  * not have, which replay needs, are ours: `run` (the scope an event belongs to; absent for the
  * machine itself), `taskId`, `timer`, `next`, `retry`, `random`, ... Every evaluated value is in an
- * event, so `evolve` evaluates nothing.
+ * event, so `evolve` evaluates nothing. history.ts lists the fields each type must have, which
+ * `recover` and the public `evolve` check before they fold an event.
  */
 import type { ExecutionFacts, Limits } from "./model.js";
 import type { RandomState } from "./random.js";

@@ -5,11 +5,15 @@
  * decision made itself is updated in place (see Ownership). An event that does not fit the
  * execution is a HistoryMismatch naming it.
  */
+import { describeError } from "../data/json.js";
+import { flawText, isRecord, jsonObject } from "./checks.js";
 import type { HistoryEvent, RetryDecision, TaskTimers, TimerStart } from "./events.js";
+import { eventFlaw } from "./history.js";
 import { EXECUTION_FORMAT, type ActiveState, type Execution, type Run, type TaskWork, type TimerPurpose, type TimerWork, type Writable } from "./model.js";
 import { errorFields } from "./outcome.js";
 import { seedRandom } from "./random.js";
-import { HistoryMismatch } from "./rejections.js";
+import { HistoryMismatch, type HistoryMismatchCode } from "./rejections.js";
+import { markSound, soundnessFlaw } from "./stored.js";
 import { emptyTable, tableDelete, tableDeleteWhere, tableGet, tableSet, tableValues, type Owned, type Table } from "./table.js";
 
 /** What one decision (or one recovery) owns: the objects it made, which evolve may change in place. */
@@ -102,6 +106,11 @@ export const iterationRunId = (startedEventId: number, index: number): string =>
 /**
  * Applies one event. `execution` is undefined before ExecutionStarted, which also takes the
  * definition the execution runs (kept in the Execution so that `resume` needs nothing else).
+ *
+ * Called as the public API (without `owned`), it trusts neither argument: an event that is not
+ * well-formed or does not fit, or an execution stepfold did not make, is a HistoryMismatch (codes
+ * MALFORMED_EVENT, DOES_NOT_FIT, MALFORMED_EXECUTION), and what it was given is never changed.
+ * With an Ownership (a decision or a recovery, which checked what they fold), it checks only the fit.
  */
 export function evolve(
   execution: Execution | undefined,
@@ -109,14 +118,46 @@ export function evolve(
   definition?: Readonly<Record<string, unknown>>,
   owned?: Ownership,
 ): Execution {
+  return owned instanceof Ownership ? evolveOwned(execution, event, definition, owned) : evolveChecked(execution, event, definition);
+}
+
+/** The public `evolve`: both arguments checked first, every failure a HistoryMismatch. */
+function evolveChecked(execution: unknown, event: unknown, definition: unknown): Execution {
+  let id = 0;
+  try {
+    const given = isRecord(event) ? event["id"] : undefined;
+    if (Number.isSafeInteger(given)) id = given as number;
+    const badEvent = eventFlaw(event);
+    if (badEvent) throw new HistoryMismatch(id, flawText(badEvent), "MALFORMED_EVENT");
+    const badExecution = execution === undefined ? undefined : soundnessFlaw(execution);
+    if (badExecution) throw new HistoryMismatch(id, `the execution is malformed: ${flawText(badExecution)}`, "MALFORMED_EXECUTION");
+    const badDefinition = definition === undefined ? undefined : jsonObject(definition);
+    if (badDefinition) throw new HistoryMismatch(id, `the definition is not JSON data: ${flawText(badDefinition)}`, "MALFORMED_EXECUTION");
+    const next = evolveOwned(execution as Execution | undefined, event as HistoryEvent, definition as Readonly<Record<string, unknown>> | undefined);
+    markSound(next);
+    return next;
+  } catch (error) {
+    if (error instanceof HistoryMismatch) throw error;
+    throw new HistoryMismatch(id, `evolve failed unexpectedly (${describeError(error)})`, "INTERNAL_ERROR", { cause: error });
+  }
+}
+
+/** Applies one event whose shape is known good. */
+function evolveOwned(
+  execution: Execution | undefined,
+  event: HistoryEvent,
+  definition?: Readonly<Record<string, unknown>>,
+  owned?: Ownership,
+): Execution {
   if (event.type === "ExecutionStarted") {
     if (execution) throw new HistoryMismatch(event.id, "the execution has already started");
+    if (event.id !== 1 || event.previousEventId !== 0) throw new HistoryMismatch(event.id, "ExecutionStarted must be event 1, after event 0", "MALFORMED_EVENT");
     return started(event, definition ?? {});
   }
   if (!execution) throw new HistoryMismatch(event.id, `the log must begin with ExecutionStarted, not ${event.type}`);
   if (execution.status !== "RUNNING") throw new HistoryMismatch(event.id, `the execution has already ended (${execution.status})`);
   checkSequence(execution, event);
-  if (event.timestamp < execution.time) throw new HistoryMismatch(event.id, `its timestamp ${event.timestamp} is before ${execution.time}`);
+  if (event.timestamp < execution.time) throw new HistoryMismatch(event.id, `its timestamp ${event.timestamp} is before ${execution.time}`, "MALFORMED_EVENT");
   const next = owned ? (owned.evolution ??= new Evolution()) : new Evolution();
   next.reset(execution, event, owned);
   next.apply();
@@ -126,7 +167,7 @@ export function evolve(
 /** An event must follow the execution's latest one directly. */
 export function checkSequence(execution: Execution, event: HistoryEvent): void {
   if (event.id !== execution.lastEventId + 1) {
-    throw new HistoryMismatch(event.id, `expected event id ${execution.lastEventId + 1}: the log has a gap or is out of order`);
+    throw new HistoryMismatch(event.id, `expected event id ${execution.lastEventId + 1}: the log has a gap or is out of order`, "MALFORMED_EVENT");
   }
 }
 
@@ -251,8 +292,8 @@ class Evolution {
     return next;
   }
 
-  private fail(reason: string): never {
-    throw new HistoryMismatch(this.event.id, reason);
+  private fail(reason: string, code?: HistoryMismatchCode): never {
+    throw new HistoryMismatch(this.event.id, reason, code);
   }
 
   /** Replaces the runs table; `seen` is a run known to be in it as it is now. */
@@ -728,6 +769,7 @@ class Evolution {
         const { index } = event.mapIterationStartedEventDetails;
         if (work.kind !== "map") this.fail(`state '${state.name}' is not running iterations`);
         if (index !== work.nextIndex) this.fail(`the next iteration to start is ${work.nextIndex}, not ${index}`);
+        if (index >= work.items.length) this.fail(`the Map has only ${work.items.length} items`);
         const id = iterationRunId(work.startedEventId, index);
         if (event.iteration !== id) this.fail(`iteration ${index} runs as '${id}', not '${event.iteration}'`);
         const draft = this.draftRun(run.id);
@@ -794,6 +836,8 @@ class Evolution {
       case "MapRunAborted":
         this.activeState();
         return this.touchRun();
+      default:
+        return this.fail(`${JSON.stringify((event as { type: unknown }).type)} is not an event type stepfold writes`, "MALFORMED_EVENT");
     }
   }
 

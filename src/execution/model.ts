@@ -1,6 +1,8 @@
 /**
  * The state of an execution: plain JSON that `evolve` builds from events, `decide` reads, and a
- * host may store with `JSON.stringify` and resume after `JSON.parse`.
+ * host may store with `JSON.stringify` and resume after `JSON.parse`. An execution a Step returns
+ * is sealed: frozen at its top, and known to `resume`, which trusts it without a look; one read
+ * back from storage is checked through once (see stored.ts).
  */
 import type { RandomState } from "./random.js";
 import type { Table } from "./table.js";
@@ -8,7 +10,7 @@ import type { Table } from "./table.js";
 /** Where an execution stands (AWS's execution statuses). */
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT";
 
-/** The limits an execution enforces. */
+/** The limits an execution enforces, each a whole number from 1 to 1,000,000,000. */
 export interface Limits {
   /** Largest state input, output or task result in UTF-8 bytes (AWS: 262,144). */
   readonly payloadBytes: number;

@@ -14,6 +14,7 @@
  * objects that decision made itself, which no one else can see yet, so they need no copy.
  */
 
+import { arrayOf, expected, flaw, isRecord, nullable, within, type Flaw } from "./checks.js";
 import type { Writable } from "./model.js";
 
 /** A leaf: the entries whose keys hash to it, in insertion order, each as its hash, key and value. */
@@ -248,3 +249,58 @@ export function tableValues<T>(table: Table<T>): T[] {
   }
   return values;
 }
+
+/** Every key, in the order of tableValues. */
+export function tableKeys<T>(table: Table<T>): string[] {
+  const keys: string[] = [];
+  for (const bucket of table.buckets) {
+    if (!bucket) continue;
+    for (const leaf of bucket) {
+      if (!leaf) continue;
+      for (let i = 1; i < leaf.length; i += 3) keys.push(leaf[i] as string);
+    }
+  }
+  return keys;
+}
+
+/** Where the value under `key` sits in a table, as a JSON pointer below the table (for messages). */
+export function entryPointer<T>(table: Table<T>, key: string): string {
+  const h = hash(key);
+  const leaf = leafOf(table, h);
+  const i = leaf ? indexIn(leaf, h, key) : -1;
+  return `/buckets/${h & 31}/${(h >>> 5) & 31}/${i < 0 ? "-" : i + 2}`;
+}
+
+/**
+ * The first flaw of a value that should be a table (one read from storage): its buckets and leaves,
+ * each entry under the hash of its key and in the place that hash gives it, no key twice, a true
+ * size; and each value, as `entry` checks it with its key.
+ */
+export function tableFlaw(table: unknown, entry: (key: string, value: unknown) => Flaw | undefined): Flaw | undefined {
+  if (!isRecord(table)) return expected("a table (an object with size and buckets)", table);
+  const { size, buckets } = table;
+  const top = arrayOf(nullable(arrayOf(nullable(arrayOf(always)), 32)), 32)(buckets);
+  if (top) return within("buckets", top);
+  let count = 0;
+  for (const [t, bucket] of (buckets as (unknown[] | null)[]).entries()) {
+    if (!bucket) continue;
+    for (const [low, leaf] of (bucket as (unknown[] | null)[]).entries()) {
+      if (!leaf) continue;
+      const at = (i: number, inner: Flaw): Flaw => within("buckets", within(t, within(low, within(i, inner))));
+      if (leaf.length % 3 !== 0) return at(leaf.length, flaw("a leaf must hold its entries as hash, key and value, three items each"));
+      for (let i = 0; i < leaf.length; i += 3) {
+        const key = leaf[i + 1];
+        if (typeof key !== "string") return at(i + 1, expected("a key (a string)", key));
+        const h = hash(key);
+        if (leaf[i] !== h || (h & 31) !== t || ((h >>> 5) & 31) !== low) return at(i, flaw(`must be the hash of the key ${JSON.stringify(key)} (${h}), in the place it gives`));
+        if (indexIn(leaf as Leaf<unknown>, h, key) !== i) return at(i + 1, flaw(`the key ${JSON.stringify(key)} is in the table twice`));
+        const inner = entry(key, leaf[i + 2]);
+        if (inner) return at(i + 2, inner);
+        count += 1;
+      }
+    }
+  }
+  return size === count ? undefined : within("size", expected(`the number of entries (${count})`, size));
+}
+
+const always = (): undefined => undefined;
