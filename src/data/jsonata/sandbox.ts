@@ -8,11 +8,13 @@
  * - every object an expression can see inherits from {@link DATA_PROTOTYPE}, which has nothing to
  *   give: data goes in as such copies, and every value jsonata makes is given that prototype
  *   (`admit`) before the next step can read it;
- * - a JavaScript function may appear only if stepfold made it for the expression (a regex search,
- *   DATA_PROTOTYPE's `isPrototypeOf`) or jsonata made it to pass a function value as an argument:
- *   anything else, found anywhere in a value, stops the evaluation (a native function, jsonata's
- *   internals reached through a wildcard on a function); so does any object that is not plain data
- *   (a Date, a frame, a prototype);
+ * - functions are known by who made them: a function value (an object jsonata runs as a lambda or
+ *   a built-in) only if an evaluation or stepfold made it, never because it says it is one; a
+ *   JavaScript function only if stepfold made it for the expression (a regex search,
+ *   DATA_PROTOTYPE's `isPrototypeOf`) or jsonata made it to pass a function value as an argument.
+ *   Anything else found anywhere in a value stops the evaluation (a native function, jsonata's
+ *   internals reached through a wildcard on a function), and so does any object that is not plain
+ *   data (a Date, a frame, a prototype, a thenable);
  * - `admit` also measures each value as if it were written out as a tree ({@link unfoldedSize}), so
  *   that no value that shares its parts many times over can be made bigger than the evaluation's
  *   memory bound, and the cost of work on whole values can be charged to the evaluation.
@@ -57,15 +59,15 @@ export const DATA_PROTOTYPE: object = Object.freeze(
 export const dataObject = (): Record<string, unknown> => Object.create(DATA_PROTOTYPE) as Record<string, unknown>;
 
 /**
- * jsonata's function values that evaluations made (lambdas, partial applications, transforms) or
- * that stepfold gives them (built-ins): opaque, never walked. An object that merely says it is
- * one (`{"_jsonata_lambda": true, "body": ...}`) is refused: jsonata would run it as a function.
+ * Marks jsonata's function values that evaluations made (lambdas, partial applications,
+ * transforms) or that stepfold gives them (built-ins): opaque, never walked. An object that merely
+ * says it is one (`{"_jsonata_lambda": true, "body": ...}`) is refused: jsonata would run its data.
  */
-const ourFunctionValues = new WeakSet<object>();
+const FUNCTION_VALUE: unique symbol = Symbol("stepfold function value");
 
 /** Lets `value`, a function value made by jsonata or stepfold, appear in an evaluation. */
 export function allowFunctionValue<T extends object>(value: T): T {
-  ourFunctionValues.add(value);
+  Object.defineProperty(value, FUNCTION_VALUE, { value: true });
   return value;
 }
 
@@ -76,7 +78,7 @@ export function looksLikeFunctionValue(value: object): boolean {
 }
 
 /** True for a function value made by jsonata or stepfold. */
-export const isFunctionValue = (value: object): boolean => ourFunctionValues.has(value);
+export const isFunctionValue = (value: object): boolean => Object.hasOwn(value, FUNCTION_VALUE);
 
 /**
  * The unfolded size of an admitted container (1 for the container, plus its members'), kept on
@@ -113,7 +115,7 @@ function memberSize(value: unknown): number {
   if (typeof value !== "object" || value === null) return 1;
   // Own only: an object made to inherit from data (`{"__proto__": x}`) would read x's size.
   if (Object.hasOwn(value, SIZE)) return (value as { [SIZE]: number })[SIZE];
-  if (ourFunctionValues.has(value)) return 1;
+  if (Object.hasOwn(value, FUNCTION_VALUE)) return 1;
   if (looksLikeFunctionValue(value)) throw new NotData("The expression made an object that poses as a function.");
   return -1;
 }
