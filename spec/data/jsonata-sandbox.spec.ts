@@ -174,14 +174,30 @@ describe("JSONata reaches data and its own functions, nothing else", () => {
 
 describe("function values and shared state", () => {
   it.each([
-    [`($f := {"_jsonata_lambda": true, "arguments": [], "body": {"type": "number", "value": 1}}; $f())`, "The expression made an object that poses as a function."],
-    [`$map([1], {"_jsonata_function": true, "implementation": 1})`, "The expression made an object that poses as a function."],
+    [`($f := {"_jsonata_lambda": true, "arguments": [], "body": {"type": "number", "value": 1}}; $f())`, "The expression used an object that poses as a function."],
+    [`$map([1], {"_jsonata_function": true, "implementation": 1})`, "The expression used an object that poses as a function."],
     [`{"then": $append([], function($res, $rej){ 0 }).$}`, "A function given as an argument or a regular expression cannot be stored in an object."],
     [`{"then": /x/}`, "A function given as an argument or a regular expression cannot be stored in an object."],
     [`($o := {}; {"h": 1} ~> |$o|{"a": 1}|; $o)`, "A transform can change only the copy it makes of its input."],
   ])("%s is refused: %s", async (text, message) => {
     const result = await evaluate(text);
     expect(result.ok ? "" : result.cause).toContain(message);
+  });
+
+  it("refuses data that poses as a function, however it came in", async () => {
+    const forged = { _jsonata_lambda: true, arguments: [], body: { type: "variable", value: "o", group: { type: "grouping", lhs: [[{ type: "string", value: "k" }, { type: "name", value: "__lookupSetter__" }]] } } };
+    for (const text of ["$states.input.f()", "$map([1], $states.input.f)", "($g := $states.input.f; $g())"]) {
+      const result = await evaluate(text, { f: forged });
+      expect(result.ok ? "" : result.cause).toContain("The expression used an object that poses as a function.");
+    }
+  });
+
+  it("$distinct keeps closures apart and does not read what they hold", async () => {
+    expect(await evaluate('$map($distinct($map([1,2], function($i){ {"f": function(){$i}} })), function($o){$o.f()})')).toEqual({ ok: true, value: [1, 2] });
+    const big = { a: Array.from({ length: 100_000 }, () => 1) };
+    const started = Date.now();
+    expect(await evaluate('($f := $states.input.(function(){1}); $count($distinct($map([1..300], function($i){{"i": $i, "f": $f}}))))', big)).toEqual({ ok: true, value: 300 });
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("an expression that rebinds $clone neither changes the built-ins nor data other expressions share", async () => {
@@ -329,6 +345,16 @@ describe("every evaluation takes bounded time and memory", () => {
     await limited('$count($split($pad("", 2000000, "ab"), ""))', "Expression evaluation");
     await limited(`($a := [1..100000]; $count($zip(${Array.from({ length: 60 }, () => "$a").join(",")})))`, "Expression evaluation memory limit exceeded");
     await limited('$count($map([1..2000], function($i){ $states.input ~> |nothing|{}| }))'.replace("$states.input", `{"big": [${Array.from({ length: 8000 }, (_, i) => `{"k": ${i}, "v": [${i}, ${i}]}`).join(",")}]}`), "Expression evaluation timeout");
+  }, 60_000);
+
+  it("charges a transform's copy as it changes, and what deep operations read", async () => {
+    let chain: unknown = {};
+    for (let level = 0; level < 40; level++) chain = { n: chain };
+    await limited('($c := {"p": $states.input.c, "q": $states.input.c}; ($c ~> |$reverse(**)|{"a": n, "b": n, "eq": p = q}|).eq)'.replaceAll("$states.input.c", JSON.stringify(chain)), "Expression evaluation");
+    await limited(`$count($match(${JSON.stringify("a".repeat(20_000))}, /a(a*c)?/))`, "Expression evaluation timeout");
+    await limited('($d := $reduce([1..20], function($a,$i){[[$a],[$a]]}, []); $o := {"x": $d}; $count([1..3000][$count($o.**) = 1]))', "Expression evaluation timeout");
+    await limited('($p := $pad("", 998, "#,") & "0"; $count([1..5000][$length($formatNumber(1, $p)) > 0]))', "Expression evaluation timeout");
+    await limited("($a := [1..120000]; $count([1..150000][-1 in $a]))", "Expression evaluation timeout");
   }, 60_000);
 
   it("keeps ordinary work on large values within the budget", async () => {

@@ -17,7 +17,7 @@ import { copyAsJson, type CopyFailure } from "./jsonata/copy.js";
 import { FunctionArgumentError } from "./jsonata/functions.js";
 import { bindingName, prepareExpression, type RegexBinding } from "./jsonata/prepare.js";
 import { regexSearch, type RegexMatch } from "./jsonata/regex.js";
-import { afford, charge, enterNode, exitNode, LIMIT_MESSAGES, LimitExceeded, RUN_BINDING, type CostMarks, type Run } from "./jsonata/runtime.js";
+import { charge, enterNode, exitNode, LIMIT_MESSAGES, LimitExceeded, RUN_BINDING, type CostMarks, type Run } from "./jsonata/runtime.js";
 import { allowFunction, dataObject, NotData } from "./jsonata/sandbox.js";
 
 export { JSONATA_LIMITS } from "./jsonata/runtime.js";
@@ -477,7 +477,7 @@ const evaluateWith = async (
     if (!value.ok) return threw(value.message);
     frameBindings[bindingName(name)] = value.value;
   }
-  const meter = { afford: (steps: number) => afford(run, steps), charge: (steps: number) => charge(run, steps) };
+  const meter = { charge: (steps: number) => charge(run, steps) };
   for (const { name, regex, position } of compiled.regexes) {
     frameBindings[name] = allowFunction(regexSearch(regex, meter, matchValue, position));
   }

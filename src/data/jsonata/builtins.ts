@@ -25,7 +25,6 @@
  * jsonata hands its originals out only asynchronously: they are read once, on the first evaluation.
  */
 import jsonata from "jsonata";
-import { canonicalJson } from "../json.js";
 import { charge, chargeCharactersMade, chargeMade, checkSize, chargeValues, JSONATA_LIMITS, LimitExceeded, runOf, type Frame, type Run } from "./runtime.js";
 import { ADDED_FUNCTIONS, FunctionArgumentError } from "./functions.js";
 import { translateRegex } from "./regex.js";
@@ -49,7 +48,8 @@ interface Focus {
  * characters of strings at the rate of jsonata's functions that split a string into an array of
  * its characters first (`$length`, `$substring`, `$pad`, `$replace`: 100 to 250 ns a character);
  * `serialize`, with everything in a value at the rate of jsonata's JSON text with its number
- * formatting (`$string`, `$clone`: about 400 ns a value).
+ * formatting (`$string`, `$clone`: about 400 ns a value; `$distinct`'s keys, `$boolean` and `$not`
+ * on nested arrays cost about as much).
  */
 export type Cost = "shallow" | "whole" | "text" | "serialize";
 
@@ -64,10 +64,10 @@ const BUILT_INS: Readonly<Record<string, Cost>> = {
   match: "shallow", contains: "shallow", replace: "text", split: "shallow", join: "shallow",
   formatNumber: "shallow", formatBase: "shallow", formatInteger: "shallow", parseInteger: "shallow",
   number: "shallow", floor: "shallow", ceil: "shallow", round: "shallow", abs: "shallow", sqrt: "shallow",
-  power: "shallow", boolean: "whole", not: "whole", map: "shallow", zip: "shallow", filter: "shallow",
+  power: "shallow", boolean: "serialize", not: "serialize", map: "shallow", zip: "shallow", filter: "shallow",
   single: "shallow", reduce: "shallow", sift: "shallow", keys: "whole", lookup: "whole", append: "shallow",
   exists: "shallow", spread: "whole", merge: "whole", reverse: "shallow", each: "shallow", error: "shallow",
-  assert: "shallow", type: "shallow", sort: "shallow", distinct: "whole", base64encode: "shallow",
+  assert: "shallow", type: "shallow", sort: "shallow", distinct: "serialize", base64encode: "shallow",
   base64decode: "shallow", encodeUrlComponent: "shallow", encodeUrl: "shallow", decodeUrlComponent: "shallow",
   decodeUrl: "shallow", toMillis: "shallow", fromMillis: "shallow", clone: "serialize",
 };
@@ -192,18 +192,36 @@ function sort(this: Focus, items: unknown[] | undefined, comparator?: Comparator
   return mergeSort(items, swap, runFor(this));
 }
 
+/** Numbers for function values, so that a key can name one without reading what it holds. */
+const functionIds = new WeakMap<object, number>();
+let nextFunctionId = 0;
+
+/**
+ * A text that is equal for two values exactly when jsonata's deep equality says they are equal:
+ * data by value (objects whatever their key order), functions by identity.
+ */
+function equalityKey(value: unknown): string {
+  if (typeof value === "function" || (typeof value === "object" && value !== null && isFunctionValue(value))) {
+    let id = functionIds.get(value as object);
+    if (id === undefined) functionIds.set(value as object, (id = nextFunctionId++));
+    return `f${id}`;
+  }
+  if (Array.isArray(value)) return `[${value.map(equalityKey).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${equalityKey((value as Record<string, unknown>)[key])}`).join(",")}}`;
+  }
+  return typeof value === "string" ? JSON.stringify(value) : `${typeof value}:${String(value)}`;
+}
+
 function distinct(this: Focus, value: unknown): unknown {
   if (!Array.isArray(value) || value.length <= 1) return value;
-  const seenValues = new Set<string>();
-  const seenFunctions = new Set<unknown>();
+  const seen = new Set<string>();
   const result: unknown[] = isSequence(value) ? asSequence([]) : [];
   for (const item of value) {
-    // jsonata's equality: data by value (objects whatever their key order), functions by identity.
-    const isFunction = typeof item === "function" || (typeof item === "object" && item !== null && isFunctionValue(item));
-    const seen = isFunction ? seenFunctions : seenValues;
-    const key = isFunction ? item : typeof item === "object" && item !== null ? canonicalJson(item) : `${typeof item}:${String(item)}`;
-    if (!(seen as Set<unknown>).has(key)) {
-      (seen as Set<unknown>).add(key);
+    const key = equalityKey(item);
+    if (!seen.has(key)) {
+      seen.add(key);
       result.push(item);
     }
   }
@@ -266,10 +284,17 @@ const markersOf = (picture: string): number => (picture.replace(/\[\[|\]\]/g, ""
 /** The longest picture string, and the largest width in one, a formatting function takes. */
 const MAX_PICTURE = 1000;
 
-/** Refuses a picture too long, or with a width too large, to format or parse quickly. */
-function checkPicture(picture: unknown): void {
+/** Cubed picture length of analysis that takes about a step. */
+const PICTURE_CUBE_PER_STEP = 200_000;
+
+/**
+ * Refuses a picture too long, or with a width too large, to format or parse quickly, and charges
+ * jsonata's analysis of it, which grows with the cube of its length (1,000 characters of `#,`: 5 ms).
+ */
+function checkPicture(picture: unknown, run: Run | undefined): void {
   if (typeof picture !== "string") return;
   if (picture.length > MAX_PICTURE) throw new FunctionArgumentError(`A picture string of more than ${MAX_PICTURE} characters is not supported.`);
+  if (run !== undefined) charge(run, picture.length ** 3 / PICTURE_CUBE_PER_STEP);
   // Widths are the numbers after a comma inside a marker: `[Y,4]`, `[D,2-3]`.
   for (const width of picture.matchAll(/,[^\]]*/g)) {
     for (const number of width[0].match(/\d+/g) ?? []) {
@@ -283,7 +308,7 @@ const withPicture =
   (at: number) =>
   (original: Implementation): Implementation =>
     function (this: Focus, ...args: unknown[]): unknown {
-      checkPicture(args[at]);
+      checkPicture(args[at], runFor(this));
       return original.apply(this, args);
     };
 
@@ -291,7 +316,7 @@ const toMillis = (original: Implementation): Implementation =>
   function (this: Focus, timestamp: unknown, picture?: unknown): unknown {
     if (timestamp === undefined) return undefined;
     if (typeof picture === "string") {
-      checkPicture(picture);
+      checkPicture(picture, runFor(this));
       if (typeof timestamp === "string") {
         const ways = splits(timestamp.length, markersOf(picture));
         if (ways > MAX_PICTURE_SPLITS) throw new FunctionArgumentError(`The timestamp is too long to parse with a picture of ${markersOf(picture)} components.`);
@@ -358,7 +383,7 @@ const REPLACED: Readonly<Record<string, (original: Implementation) => Implementa
 
 for (const [name, cost] of Object.entries(BUILT_INS)) define(name, cost, REPLACED[name] ?? ((original) => original));
 // Step Functions' functions replace jsonata's of the same name ($random, $shuffle, $now, $millis).
-for (const { name } of ADDED_FUNCTIONS) define(name, "shallow", (original) => original);
+for (const { name } of ADDED_FUNCTIONS) define(name, name === "hash" ? "text" : "shallow", (original) => original);
 
 /** The function definitions to bind in every compiled expression, by name. */
 export const BUILT_IN_DEFINITIONS: ReadonlyMap<string, object> = definitions;

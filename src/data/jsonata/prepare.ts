@@ -94,6 +94,7 @@ const filterExpressions = (stages: unknown): unknown[] =>
 export function prepareExpression(root: unknown): Preparation {
   const lambdaBodies = new Set<object>();
   const wholeValues = new Set<object>();
+  const comparedValues = new Set<object>();
   const groupOwners = new Set<object>();
   const groupKeys = new Map<object, object>();
   const constructorItems = new Map<object, number>();
@@ -144,7 +145,10 @@ export function prepareExpression(root: unknown): Preparation {
         }
         break;
       case "binary":
-        if (node.value === "=" || node.value === "!=" || node.value === "&" || node.value === "and" || node.value === "or") {
+        if (node.value === "=" || node.value === "!=") {
+          for (const operand of [node["lhs"], node["rhs"]]) if (isNode(operand)) comparedValues.add(operand);
+        }
+        if (node.value === "&" || node.value === "and" || node.value === "or" || node.value === "in") {
           whole(node["lhs"]);
           whole(node["rhs"]);
         }
@@ -182,7 +186,7 @@ export function prepareExpression(root: unknown): Preparation {
     }
   }
   return {
-    marks: { lambdaBodies, wholeValues, groupOwners, groupKeys, constructorItems, concatenations, objectValues, transformUpdates, sortTerms },
+    marks: { lambdaBodies, wholeValues, comparedValues, groupOwners, groupKeys, constructorItems, concatenations, objectValues, transformUpdates, sortTerms },
     regexes,
     problems,
   };

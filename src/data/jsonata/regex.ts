@@ -197,16 +197,17 @@ export interface RegexMatch {
   readonly next: () => RegexMatch | undefined;
 }
 
-/** How a search pays for its work, in steps: `afford` refuses before, `charge` counts after. */
+/** How a search pays for its work, in steps (refusing, by throwing, what the budget cannot pay). */
 export interface Meter {
-  readonly afford: (steps: number) => void;
   readonly charge: (steps: number) => void;
 }
 
 /**
  * The search function jsonata calls for a regex: `(text, from?)` gives the first match at or after
  * `from`, whose `next()` gives the following one (jsonata's contract: a further empty match is an
- * error, D1004). A search is paid for by the characters it reads (up to its match's end).
+ * error, D1004). A search is paid for by the characters from `from` to the end of the text: RE2 may
+ * read that far even to find an early match (`/a(a*c)?/` on a run of `a`s), so each search is
+ * charged all it may read, before it runs.
  */
 export function regexSearch(
   regex: LinearRegex,
@@ -218,13 +219,9 @@ export function regexSearch(
     if (typeof text !== "string") throw new Error("A regular expression can only search a string.");
     const start = typeof from === "number" && Number.isInteger(from) && from > 0 ? from : 0;
     if (start > text.length) return undefined;
-    meter.afford((text.length - start) * regex.stepsPerCharacter);
+    meter.charge((text.length - start + 1) * regex.stepsPerCharacter);
     const matcher = regex.pattern.matcher(text);
-    if (!matcher.find(start)) {
-      meter.charge((text.length - start) * regex.stepsPerCharacter);
-      return undefined;
-    }
-    meter.charge((matcher.end() - start + 1) * regex.stepsPerCharacter);
+    if (!matcher.find(start)) return undefined;
     const groups: (string | undefined)[] = [];
     for (let group = 1; group <= matcher.groupCount(); group++) groups.push(matcher.group(group) ?? undefined);
     const end = matcher.end();

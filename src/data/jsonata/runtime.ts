@@ -12,7 +12,7 @@
  * also make each value safe for the next step (see sandbox.ts).
  */
 import { JSONATA_LIMITS, LimitExceeded } from "./limits.js";
-import { admit, allowFunctionValue, checkTransformTarget, forgetSizes, looksLikeFunctionValue, NotData } from "./sandbox.js";
+import { admit, allowFunctionValue, checkTransformTarget, looksLikeFunctionValue, NotData, settleTransformCopy } from "./sandbox.js";
 
 export { JSONATA_LIMITS, LIMIT_MESSAGES, LimitExceeded, type LimitKind } from "./limits.js";
 
@@ -20,8 +20,10 @@ export { JSONATA_LIMITS, LIMIT_MESSAGES, LimitExceeded, type LimitKind } from ".
 export interface CostMarks {
   /** Lambda bodies: entering one is a call. */
   readonly lambdaBodies: ReadonlySet<object>;
-  /** Nodes whose whole value their parent walks (operands of `=`, `!=`, `&`, conditions). */
+  /** Nodes whose whole value their parent reads (operands of `&`, `and`, `or`, `in`, conditions, predicates). */
   readonly wholeValues: ReadonlySet<object>;
+  /** Operands of `=` and `!=`, which jsonata compares deeply. */
+  readonly comparedValues: ReadonlySet<object>;
   /** Nodes that carry a grouping (`{key: value}` after a path). */
   readonly groupOwners: ReadonlySet<object>;
   /** Key expressions of groupings, with the node carrying the grouping. */
@@ -37,6 +39,12 @@ export interface CostMarks {
   /** The first term of each order-by (`^(...)`), with the order-by: it is evaluated twice per comparison. */
   readonly sortTerms: ReadonlyMap<object, object>;
 }
+
+/** Values a condition or `in` reads (deep for nested arrays) that count as a step (measured ~150 ns each). */
+const WHOLE_VALUES_PER_STEP = 8;
+
+/** Values deep equality compares that count as a step (it sorts every object's keys: ~1 µs a member). */
+const COMPARED_VALUES_PER_STEP = 1;
 
 /** How many items each key of one grouping has gathered, while the grouping is being evaluated. */
 interface GroupCounts {
@@ -85,11 +93,6 @@ export function charge(run: Run, steps: number): void {
   if (run.steps > JSONATA_LIMITS.maxSteps) throw new LimitExceeded("timeout");
 }
 
-/** Refuses work of `steps` that the evaluation's budget cannot pay for, before it is done. */
-export function afford(run: Run, steps: number): void {
-  if (run.steps + steps > JSONATA_LIMITS.maxSteps) throw new LimitExceeded("timeout");
-}
-
 /** Counts work on `values` values (array items, members). */
 export const chargeValues = (run: Run, values: number): void => charge(run, values / JSONATA_LIMITS.valuesPerStep);
 
@@ -125,9 +128,12 @@ export function enterNode(node: unknown, input: unknown, frame: Frame): void {
   if (run.marks.transformUpdates.has(key)) checkTransformTarget(input);
   // A transform hands its pattern a fresh copy that no step has seen yet.
   const size = admit(input);
-  // Reading a field of an array reads it from every item, nested arrays included.
+  // A field of an array is read from every item, nested arrays included; a wildcard or descendant
+  // step reads all that is below it.
   const type = (node as { type?: unknown }).type;
-  if (Array.isArray(input) && (type === "name" || type === "wildcard" || type === "descendant")) chargeValues(run, size);
+  if ((Array.isArray(input) && type === "name") || (typeof input === "object" && input !== null && (type === "wildcard" || type === "descendant"))) {
+    chargeValues(run, size);
+  }
   const sort = run.marks.sortTerms.get(key);
   if (sort !== undefined) chargeSortStep(run, sort, frame);
   if (run.marks.groupOwners.has(key)) {
@@ -151,10 +157,11 @@ export function exitNode(node: unknown, _input: unknown, frame: Frame, result: u
   const type = (node as { type?: unknown }).type;
   if (makesFunctionValue(node as Record<string, unknown>) && typeof result === "object" && result !== null && looksLikeFunctionValue(result)) {
     allowFunctionValue(result);
-    if (type === "transform") forgetChanges(result);
+    if (type === "transform") settleWhenReturned(result);
   }
   const size = admit(result, (made) => chargeMade(run, made));
-  if (marks.wholeValues.has(key) && typeof result === "object" && result !== null) chargeValues(run, size);
+  if (marks.wholeValues.has(key) && typeof result === "object" && result !== null) charge(run, size / WHOLE_VALUES_PER_STEP);
+  if (marks.comparedValues.has(key) && typeof result === "object" && result !== null) charge(run, size / COMPARED_VALUES_PER_STEP);
   if (marks.concatenations.has(key) && typeof result === "string") chargeCharactersMade(run, result.length);
   const items = marks.constructorItems.get(key);
   // Each item is appended to a copy of all items before it.
@@ -202,14 +209,14 @@ function leaveGroup(run: Run, owner: object): void {
   if (group !== undefined && --group.active <= 0) run.groups.delete(owner);
 }
 
-/** A transform changes its copy in place after its pattern measured it: measure its result afresh. */
-function forgetChanges(transform: object): void {
+/** A transform changes its copy in place: once it returns, the copy may be measured and is changed no more. */
+function settleWhenReturned(transform: object): void {
   const definition = transform as { implementation?: unknown };
   const original = definition.implementation;
   if (typeof original !== "function") return;
   definition.implementation = async function transformed(this: unknown, value: unknown): Promise<unknown> {
     const result: unknown = await (original as (this: unknown, value: unknown) => unknown).call(this, value);
-    forgetSizes(result);
+    settleTransformCopy(result);
     return result;
   };
 }

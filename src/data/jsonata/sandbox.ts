@@ -89,8 +89,12 @@ const SIZE: unique symbol = Symbol("stepfold size");
 
 const tooBig = (size: number): boolean => size > JSONATA_LIMITS.maxValues;
 
-/** Records the unfolded size of a container made for an expression (a copy of its data). */
+/**
+ * Records the unfolded size of a container made for an expression (a copy of its data). The copy
+ * a transform is changing is never measured: its sizes would go stale with each change.
+ */
 export function measured(container: object, size: number): void {
+  if ((container as { [TRANSFORM_COPY]?: boolean })[TRANSFORM_COPY] === true) return;
   Object.defineProperty(container, SIZE, { value: size, configurable: true });
 }
 
@@ -113,10 +117,11 @@ function memberSize(value: unknown): number {
     return 1;
   }
   if (typeof value !== "object" || value === null) return 1;
+  if (Object.hasOwn(value, FUNCTION_VALUE)) return 1;
+  // Before a size is trusted: data can say it is a function however it came in.
+  if (looksLikeFunctionValue(value)) throw new NotData("The expression used an object that poses as a function.");
   // Own only: an object made to inherit from data (`{"__proto__": x}`) would read x's size.
   if (Object.hasOwn(value, SIZE)) return (value as { [SIZE]: number })[SIZE];
-  if (Object.hasOwn(value, FUNCTION_VALUE)) return 1;
-  if (looksLikeFunctionValue(value)) throw new NotData("The expression made an object that poses as a function.");
   return -1;
 }
 
@@ -193,42 +198,39 @@ export function admit(value: unknown, made?: (members: number) => void): number 
 /** The unfolded size of a value (1 for a scalar), admitting it first if it was not yet. */
 export const unfoldedSize = (value: unknown): number => admit(value);
 
-/** Marks the containers of the copy a transform makes, which alone it may change. */
+/**
+ * Marks the containers of the copy a transform is changing: `true` while it runs (the only values
+ * it may change, never measured), `false` once it has returned them.
+ */
 const TRANSFORM_COPY: unique symbol = Symbol("stepfold transform copy");
 
-/** Marks every container of `copy` (made by `$clone` for a transform) as one a transform may change. */
-export function markTransformCopy(copy: unknown): void {
+/** Sets the mark on every container of `copy` that holds the other value (or none). */
+function setTransformMark(copy: unknown, changing: boolean): void {
   const stack: unknown[] = [copy];
   while (stack.length > 0) {
     const next = stack.pop();
-    if (typeof next !== "object" || next === null || Object.hasOwn(next, TRANSFORM_COPY)) continue;
-    Object.defineProperty(next, TRANSFORM_COPY, { value: true });
+    if (typeof next !== "object" || next === null || isFunctionValue(next)) continue;
+    const mark = (next as { [TRANSFORM_COPY]?: boolean })[TRANSFORM_COPY];
+    if (mark === changing || (!changing && mark === undefined)) continue;
+    if (mark === undefined) Object.defineProperty(next, TRANSFORM_COPY, { value: changing, writable: true });
+    else (next as { [TRANSFORM_COPY]: boolean })[TRANSFORM_COPY] = changing;
     for (const member of membersOf(next)) stack.push(member);
   }
 }
 
+/** Marks `copy` (made by `$clone` for a transform) as the one value the transform may change. */
+export const markTransformCopy = (copy: unknown): void => setTransformMark(copy, true);
+
+/** The transform has returned `result`: its parts may be measured, and no transform changes them again. */
+export const settleTransformCopy = (result: unknown): void => setTransformMark(result, false);
+
 /**
- * Refuses a transform's change to `match` unless it is part of the copy the transform made: a
+ * Refuses a transform's change to `match` unless it is part of the copy the transform is making: a
  * pattern may name any value (`|$v|{...}|`), and changing one in place would change data other
  * values share, after their sizes were measured.
  */
 export function checkTransformTarget(match: unknown): void {
-  if (typeof match === "object" && match !== null && !Object.hasOwn(match, TRANSFORM_COPY)) {
+  if (typeof match === "object" && match !== null && (match as { [TRANSFORM_COPY]?: boolean })[TRANSFORM_COPY] !== true) {
     throw new NotData("A transform can change only the copy it makes of its input.");
-  }
-}
-
-/**
- * Forgets the sizes measured inside a value that was changed in place (the copy a transform
- * changes), so that the next `admit` measures it again. Only containers that were measured are
- * walked.
- */
-export function forgetSizes(value: unknown): void {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const next = stack.pop();
-    if (typeof next !== "object" || next === null || !Object.hasOwn(next, SIZE)) continue;
-    delete (next as { [SIZE]?: number })[SIZE];
-    for (const member of membersOf(next)) stack.push(member);
   }
 }
