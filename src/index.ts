@@ -41,5 +41,6 @@ export type { Command, CompleteTask, FailTask, Heartbeat, FireTimer, AdvanceTime
 export type { HistoryEvent, HistoryEventType } from "./execution/events.js";
 export type { Execution, ExecutionStatus, Limits, Pending, TimerPurpose } from "./execution/model.js";
 
-export { start, completeTask, failTask, heartbeat, fireTimer, advanceTime, stopExecution } from "./host/commands.js";
+export { start } from "./host/commands.js";
+export { completeTask, failTask, heartbeat, fireTimer, advanceTime, stopExecution } from "./execution/commands.js";
 export type { StartInput } from "./host/commands.js";

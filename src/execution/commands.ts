@@ -1,7 +1,9 @@
 /**
  * Commands: what a host tells an execution. Plain serializable objects, named in the imperative.
  * `at` is the time the command happens (ISO 8601, with `Z` or a `±hh:mm` offset); the core never
- * reads a clock.
+ * reads a clock. One rule for a command without `at`: it happens when the execution last moved
+ * (its latest event), or, for a FireTimer, when its timer is due if that is later. So a host that
+ * never passes `at` runs on virtual time, and its commands are never refused for going back in time.
  */
 import { describeError } from "../data/json.js";
 import { MAX_CAUSE_LENGTH, MAX_ERROR_LENGTH } from "./outcome.js";
@@ -34,7 +36,7 @@ export interface Heartbeat {
   readonly at?: string;
 }
 
-/** A timer fires; without `at`, at its own time (or now, if that has passed). */
+/** A timer fires; without `at`, when it is due (or when the execution last moved, if that is later). */
 export interface FireTimer {
   readonly type: "FireTimer";
   readonly id: string;
@@ -59,6 +61,38 @@ export interface StopExecution {
 
 /** Any command. */
 export type Command = CompleteTask | FailTask | Heartbeat | FireTimer | AdvanceTime | StopExecution;
+
+/** `{ at }` when a time is given, else nothing: a command without `at` follows the rule above. */
+const when = (at: string | undefined): { at?: string } => (at === undefined ? {} : { at });
+
+/** The host finished task `id` (its id or task token) with `output`. */
+export const completeTask = (id: string, output: unknown, at?: string): CompleteTask => ({ type: "CompleteTask", id, output, ...when(at) });
+
+/** Task `id` failed with `error` and `cause` (both optional, as with SendTaskFailure). */
+export const failTask = (id: string, error?: string, cause?: string, at?: string): FailTask => ({
+  type: "FailTask",
+  id,
+  ...(error !== undefined ? { error } : {}),
+  ...(cause !== undefined ? { cause } : {}),
+  ...when(at),
+});
+
+/** Task `id` is alive: its heartbeat timer starts again. */
+export const heartbeat = (id: string, at?: string): Heartbeat => ({ type: "Heartbeat", id, ...when(at) });
+
+/** Timer `id` fires: without `at`, when it is due. */
+export const fireTimer = (id: string, at?: string): FireTimer => ({ type: "FireTimer", id, ...when(at) });
+
+/** Time moves on to `at`: every timer due by then fires, in order. */
+export const advanceTime = (at: string): AdvanceTime => ({ type: "AdvanceTime", at });
+
+/** Stops the execution, as StopExecution does. */
+export const stopExecution = (error?: string, cause?: string, at?: string): StopExecution => ({
+  type: "StopExecution",
+  ...(error !== undefined ? { error } : {}),
+  ...(cause !== undefined ? { cause } : {}),
+  ...when(at),
+});
 
 /** A command as read: each field a single time, so that what is checked is what runs. */
 export interface ReadCommand {

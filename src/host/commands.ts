@@ -1,9 +1,8 @@
 /**
- * Command constructors and `start`: the public entry points that may read the clock. They fill in
- * the time (and the seed) when the caller leaves them out; the pure core never reads either.
+ * `start`: the one public entry point that may read the clock and draw a random number. It fills in
+ * the start time and the seed when the caller leaves them out; the pure core never reads either.
  */
 import type { Workflow } from "../definition/model.js";
-import type { AdvanceTime, CompleteTask, FailTask, FireTimer, Heartbeat, StopExecution } from "../execution/commands.js";
 import { startExecution, type StartOptions, type Step } from "../execution/drive.js";
 import { readOptions, type ReadOptions } from "../execution/options.js";
 
@@ -31,32 +30,3 @@ export function start(workflow: Workflow, options: StartInput = {}): Promise<Ste
   }
   return startExecution(workflow, { ...read, at: read.at === undefined ? now() : read.at, seed: read.seed === undefined ? randomSeed() : read.seed } as StartOptions);
 }
-
-/** The host finished task `id` (its id or task token) with `output`. */
-export const completeTask = (id: string, output: unknown, at: string = now()): CompleteTask => ({ type: "CompleteTask", id, output, at });
-
-/** Task `id` failed with `error` and `cause` (both optional, as with SendTaskFailure). */
-export const failTask = (id: string, error?: string, cause?: string, at: string = now()): FailTask => ({
-  type: "FailTask",
-  id,
-  ...(error !== undefined ? { error } : {}),
-  ...(cause !== undefined ? { cause } : {}),
-  at,
-});
-
-/** Task `id` is alive: its heartbeat timer starts again. */
-export const heartbeat = (id: string, at: string = now()): Heartbeat => ({ type: "Heartbeat", id, at });
-
-/** Timer `id` fires; without `at`, at the timer's own time (virtual time needs no clock). */
-export const fireTimer = (id: string, at?: string): FireTimer => ({ type: "FireTimer", id, ...(at !== undefined ? { at } : {}) });
-
-/** Time moves on to `at`: every timer due by then fires, in order. */
-export const advanceTime = (at: string): AdvanceTime => ({ type: "AdvanceTime", at });
-
-/** Stops the execution, as StopExecution does. */
-export const stopExecution = (error?: string, cause?: string, at: string = now()): StopExecution => ({
-  type: "StopExecution",
-  ...(error !== undefined ? { error } : {}),
-  ...(cause !== undefined ? { cause } : {}),
-  at,
-});
