@@ -279,6 +279,66 @@ async function completeAll({ first, tasks }) {
 }
 
 /**
+ * The natural host loop: after each resume, read `pending[0]` and answer it, until the execution ends.
+ * @param {any} first
+ */
+async function completeByPending(first) {
+  const { completeTask, resume } = stepfold();
+  let step = first;
+  while (step.status === "continue") {
+    const task = step.pending[0];
+    step = await resume(step.execution, completeTask(task.id, doubled(task.input), AT));
+  }
+  return step;
+}
+
+/**
+ * The host loop that follows each Step's changes: its own queue of pending work, updated by
+ * `added` and `removed`, answered oldest first.
+ * @param {any} first
+ */
+async function completeByChanges(first) {
+  const { completeTask, resume } = stepfold();
+  /** @type {Map<string, any>} */
+  const queue = new Map();
+  for (const work of first.added) queue.set(work.id, work);
+  let step = first;
+  while (step.status === "continue") {
+    const task = queue.values().next().value;
+    step = await resume(step.execution, completeTask(task.id, doubled(task.input), AT));
+    for (const id of step.removed) queue.delete(id);
+    for (const work of step.added) queue.set(work.id, work);
+  }
+  return step;
+}
+
+/**
+ * A host loop's engine: start the task Map of `full` (or `quick`) tasks (untimed), then `loop` to
+ * its end; `whole` times the start too (against the peer, which runs the whole Map).
+ * @param {number} full
+ * @param {number} quickSize
+ * @param {(first: any) => Promise<any>} loop
+ * @param {boolean} [whole]
+ * @returns {Engine}
+ */
+function hostLoop(full, quickSize, loop, whole = false) {
+  return {
+    label: "stepfold",
+    async load(quick) {
+      const n = quick ? quickSize : full;
+      const { parse } = await loadStepfold();
+      const workflow = parse(taskMapDefinition());
+      const started = async () => (await startTaskMap(workflow, n)).first;
+      return {
+        size: whole ? `${count(n)} tasks` : `N = ${count(n)}`,
+        ...(whole ? { run: async () => loop(await started()) } : { prepare: started, run: loop }),
+        check: (step) => checkDoubledItems(succeededOutput(step), n),
+      };
+    },
+  };
+}
+
+/**
  * The scaling checks' engine: completing `full` (or `quick`) pending tasks one by one, by id, or
  * by task token for the callback Map. Only the completions are timed; starting the Map (which
  * schedules them) is `prepare`.
@@ -620,6 +680,42 @@ export const WORKLOADS = [
     engines: {
       large: completionScaling(10_000, 1_000),
       spread: completionsSpread(10_000, 1_000, 10),
+    },
+  },
+  {
+    id: "host-pending",
+    number: "P",
+    title: "host loop reading pending[0] after each resume",
+    target: { kind: "scaling", atMost: 12 },
+    subject: "large",
+    baseline: "small",
+    engines: {
+      large: hostLoop(10_000, 1_000, completeByPending),
+      small: hostLoop(1_000, 100, completeByPending),
+    },
+  },
+  {
+    id: "host-changes",
+    number: "PC",
+    title: "host loop following added / removed",
+    target: { kind: "scaling", atMost: 12 },
+    subject: "large",
+    baseline: "small",
+    engines: {
+      large: hostLoop(10_000, 1_000, completeByChanges),
+      small: hostLoop(1_000, 100, completeByChanges),
+    },
+  },
+  {
+    id: "host-pending-peer",
+    number: "PP",
+    title: "host loop reading pending[0], whole Map of Tasks",
+    target: { kind: "faster", atLeast: 3 },
+    subject: "stepfold",
+    baseline: "peer",
+    engines: {
+      stepfold: hostLoop(10_000, 500, completeByPending, true),
+      peer: localStepFunctions(taskMapDefinition, taskMapRun, { Work: async (input) => doubled(input) }),
     },
   },
   {

@@ -20,8 +20,10 @@ describe("a request-response service integration", () => {
     const step = await given(task(INVOKE), { input: { x: 1 } });
     if (step.status !== "continue") throw new Error("the task must wait for the host");
     const listed = [{ kind: "task", id: "3:task", state: "T", resource: INVOKE, input: { x: 1 } }];
-    expect(Object.keys(step)).toEqual(["status", "execution", "events", "pending"]);
+    expect(Object.keys(step)).toEqual(["status", "execution", "events", "pending", "added", "removed"]);
     expect(step.pending).toEqual(listed);
+    expect(step.added).toEqual(listed);
+    expect(step.removed).toEqual([]);
     expect(step.pending).toBe(step.pending);
     expect({ ...step }.pending).toBe(step.pending);
     expect(JSON.parse(JSON.stringify(step)).pending).toEqual(listed);

@@ -209,8 +209,32 @@ const T0 = "2024-01-01T00:00:00.000Z";
  * heartbeating tasks with hostile outputs, firing timers, stopping), checking every call; then
  * checks that recovering its log gives the same execution.
  */
+/**
+ * Checks a Step's account of its pending work: every item read by index is the one the whole list
+ * has there, and the pending ids are the ones before, less `removed`, plus `added`.
+ */
+function checkPending(step, before) {
+  if (step.status !== "continue") {
+    const left = [...(before ?? [])].filter((id) => !step.removed.includes(id));
+    if (left.length > 0 || step.added.length > 0) throw new Violation("an ended execution still owes work, by its added and removed");
+    return new Set();
+  }
+  const byIndex = [];
+  for (let i = 0; i < step.pending.length; i++) byIndex.push(step.pending[i]);
+  const whole = JSON.parse(json(step.pending));
+  if (json(byIndex) !== json(whole)) throw new Violation("pending read by index differs from the whole list");
+  const ids = new Set(whole.map((item) => item.id));
+  if (before !== undefined) {
+    const expected = new Set([...before].filter((id) => !step.removed.includes(id)));
+    for (const item of step.added) expected.add(item.id);
+    if (json([...expected].sort()) !== json([...ids].sort())) throw new Violation("added and removed do not account for the pending work");
+  }
+  return ids;
+}
+
 async function drive(workflow, first, choices) {
   let step = first;
+  let ids = checkPending(step, new Set());
   const log = [...step.events];
   for (const [pick, verb, payload] of choices) {
     if (step.status !== "continue") break;
@@ -234,6 +258,7 @@ async function drive(workflow, first, choices) {
     checkAfter([before, commandBefore], [step.execution, command]);
     if (next.rejected) continue;
     step = next.value;
+    ids = checkPending(step, ids);
     log.push(...step.events);
   }
   const recovered = await typed("recover", () => recover(workflow, log));

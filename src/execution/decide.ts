@@ -17,6 +17,7 @@ import type { Catcher, Dataflow, MapState, ParallelState, State, TaskState, Wait
 import { jsonPathEffectiveInput, selectedInput, shapeOutput, type Eventually, type Failure, type Outcome, type Shaped, type ShapeOptions, type StateData } from "./dataflow.js";
 import type { HistoryEvent, NewEvent, RetryDecision, StateEnteredEvent, StateExitedEvent, TimerStart } from "./events.js";
 import { evolve, iterationRunId, Ownership, pendingTaskOf, ROOT_RUN, runOf } from "./evolve.js";
+import { PendingChanges } from "./pending.js";
 import type { ActiveState, Execution, Run, TaskWork, TimerWork, Writable } from "./model.js";
 import { BLOCKED, errorFields, errorMatches, isoAfter, MAX_RETRY_DELAY_SECONDS, TERMINAL_ERRORS, tolerated, type StateOutcome } from "./outcome.js";
 import { randomCursor, type RandomCursor, type RandomState } from "./random.js";
@@ -154,8 +155,11 @@ export class Decision {
     at: string,
     /** Whether the execution was made by this decision (`start`): then it owns everything in it. */
     fresh = false,
+    /** What the decision's events change in the pending work (start's includes its first event's). */
+    readonly changes = new PendingChanges(),
   ) {
     this.owned = new Ownership(fresh);
+    this.owned.changes = changes;
     this.at = at;
     this.distributed = hasDistributedMap(workflow);
   }

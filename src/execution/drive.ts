@@ -17,10 +17,11 @@ import { Decision, ExecutionOver } from "./decide.js";
 import { taskFailed, taskSucceeded } from "./states/task.js";
 import type { HistoryEvent } from "./events.js";
 import { eventFlaw } from "./history.js";
-import { checkSequence, evolve, Ownership, pendingTaskOf, pendingWork, ROOT_RUN, runOf } from "./evolve.js";
-import { EXECUTION_FORMAT, EXECUTION_VERSION, type Execution, type Pending, type TaskWork, type TimerWork, type Writable } from "./model.js";
+import { checkSequence, evolve, Ownership, pendingTaskOf, ROOT_RUN, runOf } from "./evolve.js";
+import { EXECUTION_FORMAT, EXECUTION_VERSION, type Execution, type Pending, type TaskWork } from "./model.js";
 import { uuidV4 } from "../data/intrinsics/random.js";
 import { checkOptions, readOptions, type StartOptions } from "./options.js";
+import { addedItems, advanceIndex, listOf, PendingChanges, pendingView } from "./pending.js";
 import { isoAfter } from "./outcome.js";
 import { randomCursor, seedRandom } from "./random.js";
 import { CommandRejected, HistoryMismatch } from "./rejections.js";
@@ -30,23 +31,38 @@ import { readTime } from "./time.js";
 
 export { DEFAULT_LIMITS, MAX_LIMIT, type StartOptions } from "./options.js";
 
+/**
+ * What a step changed in the work the host owes the execution, so that a host can keep its own set
+ * of pending work in O(1) per change instead of reading the whole list after each command.
+ */
+export interface PendingChange {
+  /** Work that became pending in this step, oldest first (after `recover`: all that is pending). */
+  readonly added: readonly Pending[];
+  /** Ids of work that stopped being pending in this step: answered, fired, timed out, aborted, or the execution ended. */
+  readonly removed: readonly string[];
+}
+
 /** The outcome of a call: the new execution, the events it wrote, and what comes next. */
 export type Step =
-  | {
+  | (PendingChange & {
       readonly status: "continue";
       readonly execution: Execution;
       readonly events: readonly HistoryEvent[];
-      /** The work the host must do: tasks to run and timers to fire, oldest first. */
+      /**
+       * All the work the host must do: tasks to run and timers to fire, oldest first. A read-only
+       * view: an item or `length` costs O(log n) whatever the size, so reading `pending[0]` after
+       * every command stays linear over a run.
+       */
       readonly pending: readonly Pending[];
-    }
-  | { readonly status: "succeeded"; readonly execution: Execution; readonly events: readonly HistoryEvent[]; readonly output: unknown }
-  | {
+    })
+  | (PendingChange & { readonly status: "succeeded"; readonly execution: Execution; readonly events: readonly HistoryEvent[]; readonly output: unknown })
+  | (PendingChange & {
       readonly status: "failed" | "aborted" | "timed_out";
       readonly execution: Execution;
       readonly events: readonly HistoryEvent[];
       readonly error?: string;
       readonly cause?: string;
-    };
+    });
 
 const fingerprints = new WeakMap<Workflow, string>();
 const workflowsByFingerprint = new Map<string, Workflow>();
@@ -176,10 +192,13 @@ function startChecked(given: Workflow, options: StartOptions): Promise<Step> {
     ...(workflow.timeoutSeconds !== undefined ? { timer: { id: "execution:timeout", until: isoAfter(Date.parse(at), workflow.timeoutSeconds) } } : {}),
     random: cursor.state(),
   };
-  const execution = evolve(undefined, started, workflow.definition, new Ownership(true));
-  const decision = new Decision(workflow, execution, at, true);
+  const changes = new PendingChanges();
+  const owned = new Ownership(true);
+  owned.changes = changes;
+  const execution = evolve(undefined, started, workflow.definition, owned);
+  const decision = new Decision(workflow, execution, at, true, changes);
   decision.events.push(started);
-  return run(decision, async () => {
+  return run(decision, undefined, async () => {
     decision.enqueueEnter(ROOT_RUN, workflow.root.startAt, input);
     await decision.drain();
   }) as Promise<Step>;
@@ -210,23 +229,24 @@ function resumeChecked(execution: Execution, given: Command): Step | Promise<Ste
   const unfit = trust === "unknown" ? resumableFlaw(execution, workflow) : undefined;
   if (unfit) throw malformedExecution(unfit);
   const decision = new Decision(workflow, execution, at);
+  const before = execution;
   switch (command.type) {
     case "CompleteTask": {
       const task = pendingTask(execution, command.id);
       const output = copyJsonData(command.output);
       if (!output.ok || output.value === undefined) throw new CommandRejected("MALFORMED_COMMAND", `The task output is not JSON data${output.ok ? "" : `: ${output.message}`}`);
-      return run(decision, () => whenReady(taskSucceeded(decision, task, output.value), () => decision.drain()));
+      return run(decision, before, () => whenReady(taskSucceeded(decision, task, output.value), () => decision.drain()));
     }
     case "FailTask": {
       const task = pendingTask(execution, command.id);
       const failure = failureOf(command);
-      return run(decision, () => taskFailed(decision, task, failure as { error: string; cause: string }).then(() => decision.drain()));
+      return run(decision, before, () => taskFailed(decision, task, failure as { error: string; cause: string }).then(() => decision.drain()));
     }
     case "Heartbeat": {
       const task = pendingTask(execution, command.id);
-      if (task.heartbeatSeconds === undefined || task.heartbeatTimer === undefined) return run(decision, async () => {});
+      if (task.heartbeatSeconds === undefined || task.heartbeatTimer === undefined) return run(decision, before, async () => {});
       const until = isoAfter(Date.parse(at), task.heartbeatSeconds);
-      return run(decision, async () => {
+      return run(decision, before, async () => {
         decision.emit(task.run, { type: "TaskHeartbeat", taskId: task.id, timer: { id: `${decision.nextEventId}:heartbeat`, until } });
       });
     }
@@ -235,11 +255,11 @@ function resumeChecked(execution: Execution, given: Command): Step | Promise<Ste
       const timer = tableGet(execution.timers, command.id);
       if (!timer) throw new CommandRejected("UNKNOWN_TIMER", `No pending timer has the id ${JSON.stringify(command.id)}`);
       if (command.at === undefined && timer.until > execution.time) decision.setTime(timer.until);
-      return run(decision, () => decision.timerFired(timer).then(() => decision.drain()));
+      return run(decision, before, () => decision.timerFired(timer).then(() => decision.drain()));
     }
     case "AdvanceTime":
       if (command.at === undefined) throw new CommandRejected("MALFORMED_COMMAND", "AdvanceTime needs 'at'");
-      return run(decision, async () => {
+      return run(decision, before, async () => {
         // Timers fire one at a time, each at its own time; a firing may set new timers that are due too.
         for (let due = decision.dueTimers(at); due.length > 0; due = decision.dueTimers(at)) {
           const timer = due[0] as (typeof due)[number];
@@ -250,7 +270,7 @@ function resumeChecked(execution: Execution, given: Command): Step | Promise<Ste
       });
     case "StopExecution": {
       const failure = failureOf(command);
-      return run(decision, async () => {
+      return run(decision, before, async () => {
         decision.abortRun(ROOT_RUN);
         decision.emit(ROOT_RUN, { type: "ExecutionAborted", executionAbortedEventDetails: failure }, 0);
       });
@@ -292,96 +312,57 @@ function pendingTask(execution: Execution, id: unknown): TaskWork {
  * Carries out a decision's work and describes where it left the execution. Synchronous work (all
  * JSONPath) costs no promise until the caller's own.
  */
-function run(decision: Decision, work: () => Eventually<void>): Promise<Step> | Step {
+function run(decision: Decision, before: Execution | undefined, work: () => Eventually<void>): Promise<Step> | Step {
   try {
     const done = work();
-    if (done instanceof Promise) return done.then(() => madeStep(decision), (error: unknown) => overOrThrow(decision, error));
+    if (done instanceof Promise) return done.then(() => madeStep(decision, before), (error: unknown) => overOrThrow(decision, before, error));
   } catch (error) {
-    return overOrThrow(decision, error);
+    return overOrThrow(decision, before, error);
   }
-  return madeStep(decision);
+  return madeStep(decision, before);
 }
 
 /** The Step after an Execution* end event stopped the work; any other error goes on up. */
-function overOrThrow(decision: Decision, error: unknown): Step {
+function overOrThrow(decision: Decision, before: Execution | undefined, error: unknown): Step {
   if (!(error instanceof ExecutionOver)) throw error;
-  return madeStep(decision);
+  return madeStep(decision, before);
+}
+
+const NO_WORK: readonly Pending[] = Object.freeze([]);
+const NO_CHANGE: PendingChange = Object.freeze({ added: NO_WORK, removed: Object.freeze([]) as readonly string[] });
+
+/**
+ * The Step a decision ends in, from `before` (undefined for `start`). An execution it made is
+ * sealed, for `resume` to trust; one that wrote no events left the execution it was given, which is
+ * the caller's, as it was.
+ */
+function madeStep(decision: Decision, before: Execution | undefined): Step {
+  const after = decision.execution;
+  if (decision.events.length === 0) return stepOf(after, decision.events, NO_CHANGE);
+  seal(after);
+  const { changes } = decision;
+  const added = changes.added.size === 0 ? [] : addedItems(after, changes, (id) => pendingTaskOf(after, id));
+  advanceIndex(before, after, added, changes.removed);
+  return stepOf(after, decision.events, { added: added.length === 0 ? NO_WORK : added.map((entry) => entry.item), removed: [...changes.removed] });
 }
 
 /**
- * The Step a decision ends in. An execution it made is sealed, for `resume` to trust; one that wrote
- * no events left the execution it was given, which is the caller's, as it was.
+ * The Step that describes an execution, with `events` as given and `change` (by default, as if all
+ * its pending work had just become pending: what `recover` reports).
  */
-function madeStep(decision: Decision): Step {
-  if (decision.events.length > 0) seal(decision.execution);
-  return stepOf(decision.execution, decision.events);
-}
-
-/**
- * A continuing Step's `pending`: listed on first read, then kept as a plain property. One getter
- * serves every Step (a getter written in an object literal costs a closure and a slow object per Step).
- */
-const LAZY_PENDING: PropertyDescriptor = {
-  get(this: { readonly execution: Execution }): readonly Pending[] {
-    const pending = pendingOf(this.execution);
-    Object.defineProperty(this, "pending", { value: pending, enumerable: true });
-    return pending;
-  },
-  enumerable: true,
-  configurable: true,
-};
-
-/** The Step that describes an execution, with `events` as given. */
-export function stepOf(execution: Execution, events: readonly HistoryEvent[]): Step {
+export function stepOf(execution: Execution, events: readonly HistoryEvent[], change?: PendingChange): Step {
   const outcome = execution.outcome ?? {};
   switch (execution.status) {
-    case "RUNNING": {
-      // `pending` is listed on first read: a host that follows new events need not pay for the whole list.
-      const step = { status: "continue", execution, events };
-      Object.defineProperty(step, "pending", LAZY_PENDING);
-      return step as Step;
-    }
+    case "RUNNING":
+      return { status: "continue", execution, events, pending: pendingView(execution), added: change?.added ?? Object.freeze(listOf(execution)), removed: change?.removed ?? [] };
     case "SUCCEEDED":
-      return { status: "succeeded", execution, events, output: "output" in outcome ? outcome.output : null };
+      return { status: "succeeded", execution, events, output: "output" in outcome ? outcome.output : null, added: [], removed: change?.removed ?? [] };
     default: {
       const status = execution.status === "FAILED" ? "failed" : execution.status === "ABORTED" ? "aborted" : "timed_out";
       const { error, cause } = outcome as { error?: string; cause?: string };
-      return { status, execution, events, ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
+      return { status, execution, events, added: [], removed: change?.removed ?? [], ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
     }
   }
-}
-
-/** Every pending task and timer of an execution, oldest first (a task before a timer its event also made). */
-export function pendingOf(execution: Execution): Pending[] {
-  const { tasks, timers } = pendingWork(execution);
-  // Both lists are oldest first already: a merge, not another sort.
-  const pending: Pending[] = [];
-  let t = 0;
-  for (const timer of timers) {
-    while (t < tasks.length && (tasks[t] as TaskWork).scheduledEventId <= timer.createdEventId) pending.push(taskItem(tasks[t++] as TaskWork));
-    pending.push(timerItem(timer));
-  }
-  while (t < tasks.length) pending.push(taskItem(tasks[t++] as TaskWork));
-  return pending;
-}
-
-/** A task as the host sees it. Literals with the usual fields, the rare ones added after: no spreads per task. */
-function taskItem(task: TaskWork): Pending {
-  const item: Writable<Extract<Pending, { kind: "task" }>> = { kind: "task", id: task.id, state: task.state, resource: task.resource, input: task.input };
-  if (task.token !== undefined) item.token = task.token;
-  if (task.timeoutSeconds !== undefined) item.timeoutSeconds = task.timeoutSeconds;
-  if (task.heartbeatSeconds !== undefined) item.heartbeatSeconds = task.heartbeatSeconds;
-  return item;
-}
-
-/** A timer as the host sees it. */
-function timerItem(timer: TimerWork): Pending {
-  const item: Writable<Extract<Pending, { kind: "timer" }>> =
-    timer.state !== undefined
-      ? { kind: "timer", id: timer.id, state: timer.state, until: timer.until, purpose: timer.purpose }
-      : { kind: "timer", id: timer.id, until: timer.until, purpose: timer.purpose };
-  if (timer.task !== undefined) item.task = timer.task;
-  return item;
 }
 
 /**

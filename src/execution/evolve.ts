@@ -15,6 +15,7 @@ import { seedRandom } from "./random.js";
 import { HistoryMismatch, type HistoryMismatchCode } from "./rejections.js";
 import { markSound, soundnessFlaw } from "./stored.js";
 import { emptyTable, tableDelete, tableDeleteWhere, tableGet, tableSet, tableValues, type Owned, type Table } from "./table.js";
+import type { PendingChanges } from "./pending.js";
 
 /** What one decision (or one recovery) owns: the objects it made, which evolve may change in place. */
 export class Ownership implements Owned {
@@ -31,6 +32,8 @@ export class Ownership implements Owned {
   private many: Set<object> | undefined;
   /** The working copy evolve reuses for every event of this decision (one less object per event). */
   evolution: Evolution | undefined;
+  /** What the decision's events change in the pending work, when someone asks. */
+  changes: PendingChanges | undefined;
 
   has(value: object): boolean {
     if (this.everything) return true;
@@ -402,14 +405,19 @@ class Evolution {
   private addTimer(start: TimerStart, purpose: TimerPurpose, extra: { run?: string; state?: string; task?: string }): void {
     if (tableGet(this.timers, start.id)) this.fail(`timer '${start.id}' already exists`);
     this.timers = tableSet(this.timers, start.id, { id: start.id, purpose, until: start.until, createdEventId: this.event.id, ...extra }, this.owned);
+    this.owned?.changes?.add(start.id, "timer");
   }
 
   private removeTimer(id: string | undefined): void {
-    if (id !== undefined) this.timers = tableDelete(this.timers, id, this.owned);
+    if (id === undefined) return;
+    const changes = this.owned?.changes;
+    if (changes !== undefined && tableGet(this.timers, id) !== undefined) changes.remove(id);
+    this.timers = tableDelete(this.timers, id, this.owned);
   }
 
   /** A task is no longer pending: its timers and its token go (the task itself goes with its state's work). */
   private taskGone(task: TaskWork): void {
+    this.owned?.changes?.remove(task.id);
     this.removeTimer(task.timeoutTimer);
     this.removeTimer(task.heartbeatTimer);
     if (task.token !== undefined) this.tokens = tableDelete(this.tokens, task.token, this.owned);
@@ -566,6 +574,7 @@ class Evolution {
     if (more.timeoutSeconds !== undefined) task.timeoutSeconds = more.timeoutSeconds;
     if (more.heartbeatSeconds !== undefined) task.heartbeatSeconds = more.heartbeatSeconds;
     this.putTask(task);
+    this.owned?.changes?.add(taskId, "task");
   }
 
   private taskResult(taskId: string, result: unknown): void {
@@ -584,6 +593,15 @@ class Evolution {
     if (this.event.run !== undefined) this.fail(`${this.event.type} must not belong to a run`);
     this.status = status;
     this.outcome = outcome;
+    const changes = this.owned?.changes;
+    if (changes !== undefined) {
+      // Everything still pending stops being so.
+      for (const run of [this.root, ...tableValues(this.runs)]) {
+        const work = run.state?.work;
+        if (work?.kind === "task") changes.remove(work.task.id);
+      }
+      for (const timer of tableValues(this.timers)) changes.remove(timer.id);
+    }
     this.setRuns(emptyTable());
     this.timers = emptyTable();
     this.tokens = emptyTable();
@@ -878,9 +896,3 @@ function countRetry(state: StateDraft, retry: RetryDecision): void {
   state.retriers = retriers;
 }
 
-/** Every pending timer and task, oldest first. */
-export function pendingWork(execution: Execution): { tasks: TaskWork[]; timers: TimerWork[] } {
-  const tasks = pendingTasks(execution).sort((a, b) => a.scheduledEventId - b.scheduledEventId || (a.id < b.id ? -1 : 1));
-  const timers = tableValues(execution.timers).sort((a, b) => a.createdEventId - b.createdEventId || (a.id < b.id ? -1 : 1));
-  return { tasks, timers };
-}
