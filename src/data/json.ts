@@ -73,6 +73,25 @@ export function canonicalJson(value: unknown): string {
   return stringifyJson(value);
 }
 
+/**
+ * Freezes a value and everything inside it, so that it can be handed out and kept at once: what
+ * is already frozen is taken as frozen through (values are frozen from the leaves up, once).
+ * Iterative: data may nest deeper than the call stack. Returns the value.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  const pending: object[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop() as object;
+    Object.freeze(next);
+    for (const key of Object.keys(next)) {
+      const member = (next as Record<string, unknown>)[key];
+      if (typeof member === "object" && member !== null && !Object.isFrozen(member)) pending.push(member);
+    }
+  }
+  return value;
+}
+
 /** Thrown inside {@link copyJsonData} to unwind from any depth; never escapes it. */
 class NotJsonData extends Error {}
 

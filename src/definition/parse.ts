@@ -2,7 +2,7 @@
  * The two entry points of the definition room: `validate` lists every problem of a definition,
  * `parse` turns a valid one into a Workflow.
  */
-import { copyJsonData } from "../data/json.js";
+import { copyJsonData, deepFreeze } from "../data/json.js";
 import { compileMachine } from "./compile.js";
 import { checkVariableScopes } from "./variables.js";
 import type { Workflow } from "./model.js";
@@ -27,7 +27,8 @@ function readDefinition(definition: unknown): { copy: Record<string, unknown> } 
   if (!copied.ok) {
     return { problem: { code: "INVALID_JSON_DESCRIPTION", pointer: "", message: `The definition is not JSON data: ${copied.message}` } };
   }
-  const copy = copied.value;
+  // Frozen: the workflow's literals (a Pass state's Result, constant Parameters) are handed out as outputs and task inputs.
+  const copy = deepFreeze(copied.value);
   if (copy === null || typeof copy !== "object" || Array.isArray(copy)) {
     return { problem: { code: "SCHEMA_VALIDATION_FAILED", pointer: "", message: "The definition must be a JSON object" } };
   }

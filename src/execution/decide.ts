@@ -11,7 +11,7 @@
  */
 import { sharedContext, stateContextObject, type SharedContext } from "../data/context.js";
 import { jsonByteLength } from "../data/size.js";
-import { MAX_DATA_DEPTH } from "../data/json.js";
+import { deepFreeze, MAX_DATA_DEPTH } from "../data/json.js";
 import { parsePath } from "../data/path.js";
 import type { Catcher, Dataflow, MapState, ParallelState, State, TaskState, WaitState, Workflow } from "../definition/model.js";
 import { jsonPathEffectiveInput, selectedInput, shapeOutput, type Eventually, type Failure, type Outcome, type Shaped, type ShapeOptions, type StateData } from "./dataflow.js";
@@ -255,6 +255,8 @@ export class Decision {
       filled.random = this.drawing.state();
     }
     if (this.belongsToChild(runId, event)) filled.child = true;
+    // What an event holds is handed out and kept (the execution refers to its values): no one may change it.
+    deepFreeze(event);
     this.execution = evolve(this.execution, event, undefined, this.owned);
     this.events.push(event);
     // Only an Execution* end event ends the execution.

@@ -5,7 +5,7 @@
  * given: each either returns a Step or throws a typed error with a code (CommandRejected,
  * HistoryMismatch), and none changes its arguments.
  */
-import { canonicalJson, copyJsonData, describeError } from "../data/json.js";
+import { canonicalJson, copyJsonData, deepFreeze, describeError, MAX_DATA_DEPTH } from "../data/json.js";
 import { hashHex } from "../data/hash.js";
 import { jsonByteLength } from "../data/size.js";
 import { parse } from "../definition/parse.js";
@@ -195,7 +195,7 @@ function startChecked(given: Workflow, options: StartOptions): Promise<Step> {
   const changes = new PendingChanges();
   const owned = new Ownership(true);
   owned.changes = changes;
-  const execution = evolve(undefined, started, workflow.definition, owned);
+  const execution = evolve(undefined, deepFreeze(started), workflow.definition, owned);
   const decision = new Decision(workflow, execution, at, true, changes);
   decision.events.push(started);
   return run(decision, undefined, async () => {
@@ -228,8 +228,10 @@ function resumeChecked(execution: Execution, given: Command): Step | Promise<Ste
   const workflow = workflowOf(execution, trust === "sealed");
   const unfit = trust === "unknown" ? resumableFlaw(execution, workflow) : undefined;
   if (unfit) throw malformedExecution(unfit);
-  const decision = new Decision(workflow, execution, at);
-  const before = execution;
+  // An execution stepfold did not hand out (a stored one, read back) is the caller's: the new one
+  // must share nothing with it, so the decision works on a frozen copy.
+  const before = trust === "sealed" ? execution : frozenCopy(execution);
+  const decision = new Decision(workflow, before, at);
   switch (command.type) {
     case "CompleteTask": {
       const task = pendingTask(execution, command.id);
@@ -278,6 +280,14 @@ function resumeChecked(execution: Execution, given: Command): Step | Promise<Ste
     default:
       throw new CommandRejected("MALFORMED_COMMAND", command.type === undefined ? "The command has no type" : `Unknown command type ${shown(command.type)}`);
   }
+}
+
+/** A frozen deep copy of data already checked to be JSON (an execution, an event). */
+function frozenCopy<T>(value: T): T {
+  // Nesting: JSON data may be MAX_DATA_DEPTH deep inside the structure around it.
+  const copy = copyJsonData(value, MAX_DATA_DEPTH + 64);
+  if (!copy.ok) throw new CommandRejected("MALFORMED_EXECUTION", `It cannot be copied: ${copy.message}`);
+  return deepFreeze(copy.value as T);
 }
 
 /** Why `resume` refuses a value as an execution: one stored by another version of stepfold says which, and what to do. */
@@ -339,6 +349,8 @@ const NO_CHANGE: PendingChange = Object.freeze({ added: NO_WORK, removed: Object
 function madeStep(decision: Decision, before: Execution | undefined): Step {
   const after = decision.execution;
   if (decision.events.length === 0) return stepOf(after, decision.events, NO_CHANGE);
+  // Handed out and kept: what the decision made is frozen (what it shares with `before` already was).
+  deepFreeze(after);
   seal(after);
   const { changes } = decision;
   const added = changes.added.size === 0 ? [] : addedItems(after, changes, (id) => pendingTaskOf(after, id));
@@ -385,11 +397,15 @@ export function recoverExecution(given: Workflow, events: readonly HistoryEvent[
     let execution: Execution | undefined;
     // The fold owns everything it builds, so evolve updates it in place instead of copying per event.
     const owned = new Ownership(true);
+    const log: HistoryEvent[] = [];
     for (let index = 0; index < events.length; index++) {
-      const event: unknown = events[index];
+      const given: unknown = events[index];
       id = index + 1;
-      checkShape(event, id, execution?.time);
-      id = event.id;
+      checkShape(given, id, execution?.time);
+      id = given.id;
+      // The recovered execution keeps what events hold: it keeps a frozen copy, not the caller's.
+      const event = frozenCopy(given);
+      log.push(event);
       if (event.type === "ExecutionStarted" && event.workflow !== fingerprint) throw new HistoryMismatch(id, "the log was written by another state machine definition");
       if (execution) {
         checkSequence(execution, event);
@@ -400,8 +416,9 @@ export function recoverExecution(given: Workflow, events: readonly HistoryEvent[
     const recovered = execution as Execution;
     const unfit = resumableFlaw(recovered, workflow);
     if (unfit) throw new HistoryMismatch(id, `the log leaves the execution unable to go on: ${flawText(unfit)}`);
+    deepFreeze(recovered);
     seal(recovered);
-    return stepOf(recovered, events);
+    return stepOf(recovered, log);
   } catch (error) {
     if (error instanceof HistoryMismatch) throw error;
     throw new HistoryMismatch(id, `recovering it failed unexpectedly (${describeError(error)})`, "INTERNAL_ERROR", { cause: error });
